@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from fieldvisit.apps.accounts.views import home
+from fieldvisit.apps.common.views import healthz
+
+admin.site.site_header = _("fieldvisit administration")
+admin.site.site_title = _("fieldvisit")
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("fieldvisit.apps.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("fieldvisit.api.urls")),
+]
