@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "fieldvisit.apps.common",
     "fieldvisit.apps.accounts",
     "fieldvisit.apps.organisation",
+    "fieldvisit.apps.loans",
     "fieldvisit.apps.demo",
 ]
 
