@@ -8,3 +8,12 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class MoneyField(models.DecimalField):  # type: ignore[type-arg]
+    """Yuan with two decimals, as the engines' ``Decimal`` money (never float)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]

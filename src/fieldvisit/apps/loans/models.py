@@ -12,10 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fieldvisit.apps.common.models import TimeStampedModel
+from fieldvisit.apps.common.models import MoneyField, TimeStampedModel
 from fieldvisit.apps.organisation.models import LATITUDE, LONGITUDE
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
@@ -135,7 +134,7 @@ class Loan(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="loans",
     )
-    principal = models.DecimalField(_("principal"), validators=NON_NEGATIVE, **MONEY)
+    principal = MoneyField(_("principal"), validators=NON_NEGATIVE)
     annual_rate = models.DecimalField(
         _("annual rate"),
         max_digits=8,
@@ -181,8 +180,8 @@ class Installment(models.Model):
     version = models.PositiveSmallIntegerField(_("schedule version"), default=1)
     number = models.PositiveSmallIntegerField(_("number"))
     due_date = models.DateField(_("due date"))
-    principal = models.DecimalField(_("principal"), validators=NON_NEGATIVE, **MONEY)
-    interest = models.DecimalField(_("interest"), validators=NON_NEGATIVE, **MONEY)
+    principal = MoneyField(_("principal"), validators=NON_NEGATIVE)
+    interest = MoneyField(_("interest"), validators=NON_NEGATIVE)
 
     class Meta:
         verbose_name = _("instalment")
@@ -206,7 +205,7 @@ class Payment(models.Model):
         Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="payments"
     )
     paid_on = models.DateField(_("paid on"), db_index=True)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     channel = models.CharField(_("channel"), max_length=20, blank=True)
 
     class Meta:

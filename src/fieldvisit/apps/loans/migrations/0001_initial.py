@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import fieldvisit.apps.common.models
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -71,7 +72,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('loan_no', models.CharField(max_length=32, unique=True, verbose_name='loan number')),
-                ('principal', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='principal')),
+                ('principal', fieldvisit.apps.common.models.MoneyField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='principal')),
                 ('annual_rate', models.DecimalField(decimal_places=6, max_digits=8, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='annual rate')),
                 ('term_months', models.PositiveSmallIntegerField(verbose_name='term (months)')),
                 ('method', models.CharField(choices=[('equal_installment', 'Equal instalments (等额本息)'), ('equal_principal', 'Equal principal (等额本金)'), ('interest_only', 'Interest only, principal at the end (先息后本)')], max_length=20, verbose_name='repayment method')),
@@ -97,8 +98,8 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveSmallIntegerField(default=1, verbose_name='schedule version')),
                 ('number', models.PositiveSmallIntegerField(verbose_name='number')),
                 ('due_date', models.DateField(verbose_name='due date')),
-                ('principal', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='principal')),
-                ('interest', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='interest')),
+                ('principal', fieldvisit.apps.common.models.MoneyField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='principal')),
+                ('interest', fieldvisit.apps.common.models.MoneyField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='interest')),
                 ('loan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='installments', to='loans.loan', verbose_name='loan')),
             ],
             options={
@@ -114,7 +115,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(max_length=40, unique=True, verbose_name='payment reference')),
                 ('paid_on', models.DateField(db_index=True, verbose_name='paid on')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
+                ('amount', fieldvisit.apps.common.models.MoneyField(decimal_places=2, max_digits=14, verbose_name='amount')),
                 ('channel', models.CharField(blank=True, max_length=20, verbose_name='channel')),
                 ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='loans.loan', verbose_name='loan')),
             ],
