@@ -153,6 +153,7 @@ class _Ledger:
 
     __slots__ = (
         "accrued_through",
+        "cleared",
         "compound_base",
         "compound_paid",
         "due",
@@ -175,6 +176,8 @@ class _Ledger:
         self.compound_paid = ZERO
         self.accrued_through = installment.due_date  # no accrual on or before the due date
         self.settled_on: date | None = None if installment.payment else date.min
+        # True once everything of it, accruals included, is paid: nothing can fall due on it again
+        self.cleared = False
 
     def accrue(self, day: date) -> None:
         """Accrue for every day in (accrued_through, day] on what is unpaid now.
@@ -306,6 +309,8 @@ def _allocate(
     left = payment.amount
     parts = []
     for ledger in ledgers:
+        if ledger.cleared:
+            continue
         for component in order:
             owed = ledger.owed(component, penalty_rate)
             if owed:
@@ -315,6 +320,8 @@ def _allocate(
                 left -= paid
                 if not left:
                     return PaymentAllocation(payment.paid_on, payment.amount, tuple(parts), ZERO)
+        # Every component is paid and, with no principal or interest left, nothing accrues again.
+        ledger.cleared = True
     return PaymentAllocation(payment.paid_on, payment.amount, tuple(parts), left)
 
 
