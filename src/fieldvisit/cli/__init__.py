@@ -1,8 +1,9 @@
 """The one command-line entry point: ``fieldvisit VERB``.
 
 Each verb lives in its own module and only parses arguments and calls services or engines.
-Verbs that need the database call :func:`fieldvisit.cli.support.django_setup` first, so that
-pure verbs (``schedule``, ``assess``, ``generate``, ``solve-vrptw``) start fast and need no settings.
+Verbs that need the database call :func:`fieldvisit.cli.support.django_setup` first,
+so that pure verbs (``schedule``, ``assess``, ``generate``, ``solve-vrptw``) start fast
+and need no settings.
 """
 
 from __future__ import annotations

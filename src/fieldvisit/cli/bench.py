@@ -1,4 +1,4 @@
-"""``fieldvisit bench WHAT``: benchmark scripts that print their figures (time, rate, peak memory)."""
+"""``fieldvisit bench WHAT``: benchmarks that print their figures (time, rate, peak memory)."""
 
 from __future__ import annotations
 
