@@ -177,3 +177,16 @@ def travel_matrices(
             seconds[road.metres >= UNREACHABLE] = UNREACHABLE
             out[mode] = TravelMatrix(seconds=seconds, metres=road.metres)
     return out
+
+
+def plane_matrix(
+    xy: Sequence[tuple[float, float]], *, metres_per_second: float = 1.0
+) -> TravelMatrix:
+    """Travel on a plane, for examples and tests: ``metres = round(euclidean)`` with ``xy`` in
+    metres, ``seconds = round(metres / metres_per_second)``.
+    """
+    coords = np.array(xy, dtype=np.float64).reshape(len(xy), 2)
+    diff = coords[:, None, :] - coords[None, :, :]
+    metres = np.rint(np.sqrt((diff**2).sum(axis=2))).astype(np.int64)
+    seconds = np.rint(metres / metres_per_second).astype(np.int64)
+    return TravelMatrix(seconds=seconds, metres=metres)
