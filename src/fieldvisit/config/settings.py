@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fieldvisit.apps.accounts",
     "fieldvisit.apps.organisation",
     "fieldvisit.apps.loans",
+    "fieldvisit.apps.delinquency",
     "fieldvisit.apps.demo",
 ]
 
