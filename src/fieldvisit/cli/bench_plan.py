@@ -140,7 +140,7 @@ def command(
         reference = _run(*args, reference_seconds, seed, workers, split)
         result["reference"] = reference
         ratio = result["run"]["prize_yuan"] / reference["prize_yuan"] * 100
-        result["prize_percent_of_reference"] = round(ratio, 2)
+        result["prize_percent_of_reference"] = round(float(ratio), 2)
     if as_json:
         echo_json(result)
         return
