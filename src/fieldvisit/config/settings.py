@@ -46,8 +46,12 @@ INSTALLED_APPS = [
     "fieldvisit.apps.accounts",
     "fieldvisit.apps.organisation",
     "fieldvisit.apps.loans",
+    "fieldvisit.apps.training",
+    "fieldvisit.apps.imports",
     "fieldvisit.apps.delinquency",
     "fieldvisit.apps.demo",
+    "fieldvisit.apps.audit",
+    "fieldvisit.apps.cases",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +105,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One process: local memory. Several web workers or machines share login throttling (and any
+# other cached counter) only through Redis: set REDIS_URL (or CACHE_URL=redis://...).
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Login throttling: this many failures per username and address lock them for the window.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
