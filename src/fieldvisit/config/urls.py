@@ -12,6 +12,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("fieldvisit.apps.accounts.urls")),
+    path("cases/", include("fieldvisit.apps.cases.urls")),
+    path("audit/", include("fieldvisit.apps.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("fieldvisit.api.urls")),
