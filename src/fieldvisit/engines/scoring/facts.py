@@ -38,6 +38,8 @@ class ContactResult(StrEnum):
 class PastOutcome(StrEnum):
     """The borrower's past response to remote contact; see :func:`past_outcome`."""
 
+    NOT_TRIED = "not_tried"
+    """No remote attempt on record: remote channels come first (AU/UK guidance)."""
     NEVER_REACHED = "never_reached"
     REACHED = "reached"
     REFUSED = "refused"
@@ -174,11 +176,14 @@ def past_outcome(facts: CaseFacts) -> PastOutcome:
     """The borrower's past response to remote contact, for the priority adjustment.
 
     1. A promise to pay on record (open, kept or broken) → ``promised``: the borrower engaged.
-    2. Otherwise the latest attempt that got through decides: ``refused`` or ``reached``.
-    3. No attempt got through (or none was made) → ``never_reached``.
+    2. No remote attempt on record → ``not_tried``.
+    3. Otherwise the latest attempt that got through decides: ``refused`` or ``reached``.
+    4. No attempt got through → ``never_reached``.
     """
     if facts.promise is not None:
         return PastOutcome.PROMISED
+    if not facts.remote_contacts:
+        return PastOutcome.NOT_TRIED
     through = [c for c in facts.remote_contacts if c.result is not ContactResult.NOT_REACHED]
     if not through:
         return PastOutcome.NEVER_REACHED

@@ -14,6 +14,7 @@ from fieldvisit.engines.scoring.facts import CaseFacts, PastOutcome, past_outcom
 from fieldvisit.engines.scoring.strategy import Purpose, VisitStrategy
 
 _OUTCOME_LABELS: dict[PastOutcome, tuple[str, str]] = {
+    PastOutcome.NOT_TRIED: ("尚未远程联系", "not yet tried by call or SMS"),
     PastOutcome.NEVER_REACHED: ("电话短信从未联系上", "never reached by call or SMS"),
     PastOutcome.REACHED: ("曾联系上", "reached before"),
     PastOutcome.REFUSED: ("曾拒绝沟通", "refused to talk before"),
