@@ -26,19 +26,21 @@ class RepaymentMethod(models.TextChoices):
 
 class EmploymentType(models.TextChoices):
     SALARIED = "salaried", _("Salaried")
-    SELF_EMPLOYED = "self_employed", _("Self-employed / business owner")
-    GIG = "gig", _("Gig or informal work")
+    CIVIL_SERVANT = "civil_servant", _("Civil servant")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    BUSINESS_OWNER = "business_owner", _("Business owner")
+    GIG = "gig_worker", _("Gig or informal work")
     UNEMPLOYED = "unemployed", _("Unemployed")
     RETIRED = "retired", _("Retired")
     STUDENT = "student", _("Student")
 
 
 class IncomeBand(models.TextChoices):
-    UNDER_5K = "lt5k", _("Under 5,000 a month")
-    FROM_5K = "5k-10k", _("5,000–10,000 a month")
-    FROM_10K = "10k-20k", _("10,000–20,000 a month")
-    FROM_20K = "20k-50k", _("20,000–50,000 a month")
-    OVER_50K = "gte50k", _("50,000 or more a month")
+    UNDER_5K = "lt_5k", _("Under 5,000 a month")
+    FROM_5K = "5k_10k", _("5,000–10,000 a month")
+    FROM_10K = "10k_20k", _("10,000–20,000 a month")
+    FROM_20K = "20k_50k", _("20,000–50,000 a month")
+    OVER_50K = "ge_50k", _("50,000 or more a month")
 
 
 class SalesChannel(models.TextChoices):
@@ -66,8 +68,9 @@ class Borrower(TimeStampedModel):
         _("gender"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))]
     )
     birth_date = models.DateField(_("date of birth"))
-    city = models.CharField(_("city"), max_length=50)
+    city = models.CharField(_("city"), max_length=50, blank=True)
     home_district = models.CharField(_("home district"), max_length=50, db_index=True)
+    home_subdistrict = models.CharField(_("home sub-district"), max_length=50, blank=True)
     home_address = models.CharField(_("home address"), max_length=200)
     home_latitude = models.FloatField(
         _("home latitude"), null=True, blank=True, validators=LATITUDE
@@ -76,6 +79,7 @@ class Borrower(TimeStampedModel):
         _("home longitude"), null=True, blank=True, validators=LONGITUDE
     )
     work_district = models.CharField(_("work district"), max_length=50, blank=True)
+    work_subdistrict = models.CharField(_("work sub-district"), max_length=50, blank=True)
     work_address = models.CharField(_("work address"), max_length=200, blank=True)
     work_latitude = models.FloatField(
         _("work latitude"), null=True, blank=True, validators=LATITUDE
@@ -86,6 +90,7 @@ class Borrower(TimeStampedModel):
     employment_type = models.CharField(
         _("employment"), max_length=20, choices=EmploymentType.choices
     )
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
     income_band = models.CharField(_("income band"), max_length=10, choices=IncomeBand.choices)
     preferred_visit_start = models.TimeField(_("preferred visit from"), null=True, blank=True)
     preferred_visit_end = models.TimeField(_("preferred visit until"), null=True, blank=True)
@@ -109,7 +114,28 @@ class Product(TimeStampedModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
-    method = models.CharField(_("repayment method"), max_length=20, choices=RepaymentMethod.choices)
+    # A product may offer several methods (``repayment_methods``); each loan names its own.
+    method = models.CharField(
+        _("repayment method"), max_length=20, choices=RepaymentMethod.choices, blank=True
+    )
+    repayment_methods = models.CharField(
+        _("repayment methods"), max_length=100, blank=True, help_text=_("Comma-separated.")
+    )
+    min_amount = MoneyField(_("minimum amount"), null=True, blank=True, validators=NON_NEGATIVE)
+    max_amount = MoneyField(_("maximum amount"), null=True, blank=True, validators=NON_NEGATIVE)
+    min_annual_rate = models.DecimalField(
+        _("minimum annual rate"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    max_annual_rate = models.DecimalField(
+        _("maximum annual rate"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    terms_months = models.CharField(
+        _("terms (months)"), max_length=100, blank=True, help_text=_("Comma-separated.")
+    )
+    channels = models.CharField(
+        _("sales channels"), max_length=100, blank=True, help_text=_("Comma-separated.")
+    )
+    secured = models.BooleanField(_("secured"), default=False)
 
     class Meta:
         verbose_name = _("product")
@@ -145,6 +171,8 @@ class Loan(TimeStampedModel):
     method = models.CharField(_("repayment method"), max_length=20, choices=RepaymentMethod.choices)
     disbursed_on = models.DateField(_("disbursed on"))
     first_due_date = models.DateField(_("first due date"))
+    maturity_date = models.DateField(_("maturity date"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
     sales_channel = models.CharField(
         _("sales channel"), max_length=10, choices=SalesChannel.choices
     )

@@ -18,6 +18,7 @@ LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 class TravelMode(models.TextChoices):
     CAR = "car", _("Car")
     SCOOTER = "scooter", _("E-scooter")
+    EBIKE = "ebike", _("E-bike")
     TRANSIT = "transit", _("Public transport")
     WALK = "walk", _("On foot")
 
@@ -25,8 +26,9 @@ class TravelMode(models.TextChoices):
 class Branch(TimeStampedModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    city = models.CharField(_("city"), max_length=50)
+    city = models.CharField(_("city"), max_length=50, blank=True)
     district = models.CharField(_("district"), max_length=50)
+    subdistrict = models.CharField(_("sub-district"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
@@ -82,6 +84,10 @@ class AgentProfile(TimeStampedModel):
     )
     home_latitude = models.FloatField(_("home latitude"), validators=LATITUDE)
     home_longitude = models.FloatField(_("home longitude"), validators=LONGITUDE)
+    home_district = models.CharField(_("home district"), max_length=50, blank=True)
+    travel_mode = models.CharField(
+        _("travel mode"), max_length=16, choices=TravelMode.choices, default=TravelMode.CAR
+    )
     shift_start = models.TimeField(_("shift start"), default=dt.time(9, 0))
     shift_end = models.TimeField(_("shift end"), default=dt.time(18, 0))
     hired_on = models.DateField(_("hired on"), null=True, blank=True)

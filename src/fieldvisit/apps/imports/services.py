@@ -1,0 +1,202 @@
+"""Import jobs: create one, run it, record its outcome and its row-level error report.
+
+The job row lives outside the import's transaction: it is marked running (with the process id)
+before the data transaction starts and gets its outcome after it ends, so a rejected import still
+has its report and a killed one is found and marked interrupted
+(:func:`import_jobs_mark_interrupted`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from fieldvisit.apps.common.clock import now
+from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.imports.models import ImportJob, ImportRowError, ImportSource, ImportStatus
+from fieldvisit.apps.imports.pipeline import Outcome, Progress, Source, import_files
+from fieldvisit.apps.imports.readers import FORMATS
+
+#: When one folder holds the same table in several formats, the first of these is imported.
+FORMAT_PREFERENCE = (".parquet", ".pq", ".xlsx", ".csv", ".txt")
+MAX_UPLOAD_FILES = 20
+
+
+def import_sources_from_path(path: Path, *, kind: str | None = None) -> list[Source]:
+    """The files to import from a file or a folder (its importable files, not recursive).
+
+    A folder that holds ``loans.csv`` and ``loans.parquet`` imports the Parquet one only.
+    """
+    if not path.exists():
+        raise ApplicationError(_("No such file or folder: %(path)s") % {"path": path})
+    if path.is_file():
+        return [Source(path=path, name=path.name, kind=kind)]
+    by_stem: dict[str, Path] = {}
+    for candidate in sorted(path.iterdir()):
+        if not candidate.is_file() or candidate.suffix.lower() not in FORMATS:
+            continue
+        chosen = by_stem.get(candidate.stem)
+        rank = FORMAT_PREFERENCE.index(candidate.suffix.lower())
+        if chosen is None or rank < FORMAT_PREFERENCE.index(chosen.suffix.lower()):
+            by_stem[candidate.stem] = candidate
+    if not by_stem:
+        raise ApplicationError(_("No CSV, XLSX or Parquet files in %(path)s") % {"path": path})
+    return [Source(path=p, name=p.name, kind=kind) for _stem, p in sorted(by_stem.items())]
+
+
+def import_job_create(
+    *, source: ImportSource, created_by: Any = None, upload_dir: str = ""
+) -> ImportJob:
+    return ImportJob.objects.create(source=source, created_by=created_by, upload_dir=upload_dir)
+
+
+def import_job_from_uploads(
+    *, user: Any, files: Iterable[UploadedFile], source: ImportSource
+) -> ImportJob:
+    """Keep the uploaded files with a new job and run it (inline, or on a worker)."""
+    uploads = list(files)
+    if not uploads:
+        raise ApplicationError(_("Choose at least one file."), code="no_files")
+    if len(uploads) > MAX_UPLOAD_FILES:
+        raise ApplicationError(
+            _("At most %(n)s files at a time.") % {"n": MAX_UPLOAD_FILES}, code="too_many_files"
+        )
+    job = import_job_create(source=source, created_by=user)
+    folder = Path(settings.MEDIA_ROOT) / "imports" / str(job.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    for upload in uploads:
+        name = get_valid_filename(Path(upload.name or "upload").name)
+        with (folder / name).open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    job.upload_dir = str(folder)
+    job.save(update_fields=["upload_dir"])
+
+    from fieldvisit.apps.imports.tasks import import_job_run_task
+
+    transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+    return job
+
+
+def import_job_run_uploaded(*, job_id: int) -> ImportJob:
+    """Run a job on the files uploaded with it (the task calls this)."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status != ImportStatus.PENDING:
+        return job  # a retried task: the job already ran or is running
+    folder = Path(job.upload_dir)
+    sources = [Source(path=p, name=p.name) for p in sorted(folder.iterdir()) if p.is_file()]
+    job = import_job_run(job=job, sources=sources)
+    shutil.rmtree(folder, ignore_errors=True)
+    return job
+
+
+def import_job_run(
+    *, job: ImportJob, sources: list[Source], progress: Progress | None = None
+) -> ImportJob:
+    """Run the import and record its outcome on ``job`` (outside the import's transaction)."""
+    import_jobs_mark_interrupted()
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, started_at=now(), pid=os.getpid(), host=socket.gethostname()
+    )
+    if not claimed:
+        raise ApplicationError(_("This import has already run."), code="already_run")
+    job.refresh_from_db()
+    try:
+        outcome = import_files(sources, progress=progress)
+    except BaseException:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.INTERRUPTED, finished_at=now()
+        )
+        raise
+    _record(job, outcome)
+    return job
+
+
+@transaction.atomic
+def _record(job: ImportJob, outcome: Outcome) -> None:
+    job.status = ImportStatus.SUCCEEDED if outcome.ok else ImportStatus.FAILED
+    job.finished_at = now()
+    job.files = [f.as_dict() for f in outcome.files] + [
+        {"name": name, "kind": "", "skipped": True} for name in outcome.skipped
+    ]
+    job.error_count = outcome.error_count
+    job.save(update_fields=["status", "finished_at", "files", "error_count"])
+    ImportRowError.objects.bulk_create(
+        (
+            ImportRowError(
+                job=job,
+                file=row["file"],
+                line=row["line"],
+                column=row["column"] or "",
+                value=row["value"] or "",
+                code=row["code"],
+                params=_params(row["params"]),
+            )
+            for row in outcome.errors.iter_rows(named=True)
+        ),
+        batch_size=1000,
+    )
+
+
+def _params(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text else {}
+
+
+def import_jobs_mark_interrupted() -> int:
+    """Mark jobs left running by a process of this host that no longer exists (killed)."""
+    host = socket.gethostname()
+    stale = [
+        job.pk
+        for job in ImportJob.objects.filter(status=ImportStatus.RUNNING, host=host)
+        if job.pid and not _alive(job.pid)
+    ]
+    return ImportJob.objects.filter(pk__in=stale, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.INTERRUPTED, finished_at=now()
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def import_errors_csv(job: ImportJob) -> str:
+    """The error report as CSV text, reasons in the active language (with a BOM for Excel)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([_("File"), _("Line"), _("Column"), _("Value"), _("Reason")])
+    for error in job.row_errors.all():
+        writer.writerow([error.file, error.line or "", error.column, error.value, error.reason])
+    return out.getvalue()
+
+
+def import_report(job: ImportJob) -> dict[str, Any]:
+    """The job as data (the CLI's ``--json`` and the API): files, counts, errors."""
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "files": job.files,
+        "error_count": job.error_count,
+        "errors": [error.as_dict() for error in job.row_errors.all()],
+    }

@@ -1,0 +1,160 @@
+"""Bulk writes of validated rows, inside the import's transaction.
+
+Rows whose natural key is not in the database yet are inserted directly (PostgreSQL ``COPY``,
+SQLite ``executemany`` in batches). Rows that may exist go through a temporary staging table and
+one ``INSERT … SELECT … ON CONFLICT (key) DO UPDATE … WHERE <a column differs>``, so an unchanged
+row is not written at all and a re-import of the same file changes nothing.
+
+Counts: ``created`` = staged rows without a match before the upsert (plus direct inserts);
+``updated`` = rows the upsert wrote minus ``created``; ``unchanged`` = the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+BATCH_ROWS = 250_000  # rows per COPY chunk (PostgreSQL) — bounds the CSV text held in memory
+SQLITE_BATCH = 5_000
+LOOKUP_CHUNK = 500
+FULL_SCAN_ABOVE = 20_000  # distinct keys above which one table scan beats chunked IN lookups
+
+
+@dataclass(frozen=True)
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def lookup(table: str, key: str, values: pl.Series, *, value: str = "id") -> pl.DataFrame:
+    """``key → value`` for the distinct non-null ``values`` found in ``table``.
+
+    Few keys: chunked ``IN`` queries; many keys: one scan of the two columns.
+    """
+    wanted = values.drop_nulls().unique()
+    schema = {key: pl.String, value: pl.Int64 if value == "id" else pl.String}
+    if wanted.is_empty():
+        return pl.DataFrame(schema=schema)
+    rows: list[tuple[object, object]] = []
+    with connection.cursor() as cursor:
+        if wanted.len() > FULL_SCAN_ABOVE:
+            cursor.execute(f'SELECT "{key}", "{value}" FROM "{table}"')  # noqa: S608 - names are ours
+            rows = cursor.fetchall()
+        else:
+            items = wanted.to_list()
+            for start in range(0, len(items), LOOKUP_CHUNK):
+                chunk = items[start : start + LOOKUP_CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f'SELECT "{key}", "{value}" FROM "{table}" WHERE "{key}" IN ({marks})',  # noqa: S608
+                    chunk,
+                )
+                rows.extend(cursor.fetchall())
+    found = pl.DataFrame(rows, schema=schema, orient="row")
+    return found.join(wanted.to_frame(key).cast(pl.String), on=key, how="semi")
+
+
+def insert(cursor: CursorWrapper, table: str, frame: pl.DataFrame) -> int:
+    """Insert every row of ``frame`` (columns named as the table's) and return the count."""
+    if frame.is_empty():
+        return 0
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    if is_postgres():
+        # CSV keeps an empty string apart from NULL (\N), which text columns need.
+        sql = f"COPY \"{table}\" ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+        with cursor.cursor.copy(sql) as copy:
+            for chunk in _chunks(frame, BATCH_ROWS):
+                copy.write(chunk.write_csv(include_header=False, null_value="\\N"))
+    else:
+        marks = ", ".join(["%s"] * frame.width)
+        sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'  # noqa: S608
+        for chunk in _chunks(_sqlite_values(frame), SQLITE_BATCH):
+            cursor.executemany(sql, chunk.rows())
+    return frame.height
+
+
+def upsert(
+    cursor: CursorWrapper,
+    table: str,
+    frame: pl.DataFrame,
+    *,
+    key: Sequence[str],
+    insert_only: Sequence[str] = (),
+    touch: Sequence[str] = (),
+) -> Counts:
+    """Insert new rows and update changed ones by the unique ``key`` columns.
+
+    ``insert_only`` columns (``created_at``) are written on insert and never compared or updated;
+    ``touch`` columns (``updated_at``) are written on insert and on a real update only.
+    """
+    if frame.is_empty():
+        return Counts()
+    stage = f"import_stage_{table}"
+    compared = [c for c in frame.columns if c not in key and c not in (*insert_only, *touch)]
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    cursor.execute(f'DROP TABLE IF EXISTS "{stage}"')
+    cursor.execute(
+        f'CREATE TEMP TABLE "{stage}" AS SELECT {names} FROM "{table}" LIMIT 0'  # noqa: S608
+    )
+    insert(cursor, stage, frame)
+    match = " AND ".join(f't."{k}" = s."{k}"' for k in key)
+    cursor.execute(
+        f'SELECT count(*) FROM "{stage}" s WHERE NOT EXISTS '  # noqa: S608
+        f'(SELECT 1 FROM "{table}" t WHERE {match})'
+    )
+    created = int(cursor.fetchone()[0])
+    distinct = "IS DISTINCT FROM" if is_postgres() else "IS NOT"
+    sets = ", ".join(f'"{c}" = excluded."{c}"' for c in (*compared, *touch))
+    changed = " OR ".join(f'"{table}"."{c}" {distinct} excluded."{c}"' for c in compared) or "false"
+    keys = ", ".join(f'"{k}"' for k in key)
+    cursor.execute(
+        f'INSERT INTO "{table}" ({names}) SELECT {names} FROM "{stage}" WHERE true '  # noqa: S608
+        f"ON CONFLICT ({keys}) DO UPDATE SET {sets} WHERE {changed}"
+    )
+    written = cursor.rowcount
+    cursor.execute(f'DROP TABLE "{stage}"')
+    return Counts(created, written - created, frame.height - written)
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """A timestamp as the database stores it (UTC; SQLite keeps Django's naive UTC text)."""
+    value = connection.ops.adapt_datetimefield_value(moment)
+    return str(value)
+
+
+def _chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    for start in range(0, frame.height, size):
+        yield frame.slice(start, size)
+
+
+def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Values as SQLite keeps Django's fields: ISO text for dates and times, 0/1 for booleans."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.Date:
+            exprs.append(column.dt.to_string("%Y-%m-%d"))
+        elif dtype == pl.Time:
+            exprs.append(column.dt.to_string("%H:%M:%S"))
+        elif dtype == pl.Boolean:
+            exprs.append(column.cast(pl.Int8))
+        else:
+            exprs.append(column)
+    return frame.select(exprs)
