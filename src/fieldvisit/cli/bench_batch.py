@@ -11,6 +11,7 @@ batch's, every field to the cent; a difference fails the command.
 
 from __future__ import annotations
 
+import json
 import resource
 import time
 from datetime import date
@@ -35,13 +36,23 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: Column names used by ``fieldvisit generate`` where the import format names them otherwise.
+ALIASES = {
+    "loan_number": "loan_no",
+    "repayment_method": "method",
+    "instalment_number": "number",
+    "installment_number": "number",
+}
+
+
 def _read(directory: Path, kind: str) -> Any:
     import polars as pl
 
     for suffix, reader in ((".parquet", pl.read_parquet), (".csv", pl.read_csv)):
         path = directory / f"{kind}{suffix}"
         if path.exists():
-            return reader(path)
+            frame = reader(path)
+            return frame.rename({k: v for k, v in ALIASES.items() if k in frame.columns})
     return None
 
 
@@ -74,6 +85,9 @@ def _dates(series: Any, name: str) -> np.ndarray[Any, np.dtype[np.datetime64]]:
 
 def book_from_directory(directory: Path) -> LoanBook:
     """A :class:`LoanBook` from files in the import format (``loans``, ``schedules``, ``payments``).
+
+    Column names of ``fieldvisit generate`` that differ from the import format are mapped by
+    :data:`ALIASES`.
 
     Schedules are built from the loan terms with the vectorised schedule engine when the directory
     has no ``schedules`` file. Payments keep their file order within a loan and day.
@@ -160,6 +174,16 @@ def book_from_directory(directory: Path) -> LoanBook:
         fail(str(exc))
 
 
+def _default_as_of(source: Path | None) -> date:
+    manifest = source / "manifest.json" if source else None
+    if manifest and manifest.exists():
+        try:
+            return date.fromisoformat(json.loads(manifest.read_text())["as_of"])
+        except (KeyError, ValueError) as exc:
+            fail(f"manifest.json: no readable as_of ({exc})")
+    return date(2025, 6, 30)
+
+
 @click.command("batch")
 @click.option(
     "--loans", "n_loans", type=click.IntRange(min=1), default=1_000_000, show_default=True
@@ -171,7 +195,12 @@ def book_from_directory(directory: Path) -> LoanBook:
     show_default=True,
     help="Loans run through the one-loan engine for the speed-up and the cent-for-cent check.",
 )
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default="2025-06-30")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Default: the as_of of --from's manifest.json, else 2025-06-30.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--from",
@@ -184,7 +213,7 @@ def command(
     n_loans: int, sample: int, as_of: Any, seed: int, source: Path | None, as_json: bool
 ) -> None:
     """Time the vectorised delinquency batch on a book of --loans loans (about 24 instalments)."""
-    day: date = as_of.date()
+    day = as_of.date() if as_of else _default_as_of(source)
     started = time.perf_counter()
     if source is None:
         book = synthetic_book(n_loans, day, seed=seed)
