@@ -60,7 +60,7 @@ def case(**changes: object) -> CaseFacts:
         district="Xuhui",
         location=GeoPoint(31.19, 121.44),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
 def eligible(**changes: object) -> CaseFacts:
@@ -71,10 +71,6 @@ def eligible(**changes: object) -> CaseFacts:
 
 def screen(facts: CaseFacts, strategy: VisitStrategy = STRATEGY) -> Candidate | Exclusion:
     return evaluate(facts, strategy, VISIT_DAY)
-
-
-def rule_of(result: Candidate | Exclusion) -> str:
-    return result.rule_id
 
 
 # --- eligibility: each rule, the nearest case it takes and the nearest it leaves --------------

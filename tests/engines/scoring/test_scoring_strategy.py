@@ -111,9 +111,9 @@ def test_the_strategy_cannot_be_changed_in_place() -> None:
     strategy = default_strategy()
 
     with pytest.raises(TypeError):
-        strategy.priority.lift["M3"][Purpose.REMEDY_SIGNING] = Decimal(1)  # type: ignore[index]
+        strategy.priority.lift["M3"][Purpose.REMEDY_SIGNING] = Decimal(1)
     with pytest.raises(TypeError):
-        strategy.purposes[Purpose.FIRST_CONTACT] = strategy.purposes[Purpose.REMEDY_SIGNING]  # type: ignore[index]
+        strategy.purposes[Purpose.FIRST_CONTACT] = strategy.purposes[Purpose.REMEDY_SIGNING]
 
 
 Mutation = Callable[[dict[str, Any]], None]
