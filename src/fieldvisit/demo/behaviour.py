@@ -194,48 +194,55 @@ def simulate_payments(
     """
     n_loans = first_due.size
     offsets = schedule.offsets
+    starts = offsets[:-1]
     row_loan = schedule.loan_index
     due = schedule.due_date.astype(np.int64).astype(np.int32)
     n_rows = due.size
 
+    # Loan-level values are narrowed before they are spread over the ~21 M instalment rows.
     loan_b = borrower_of_loan
-    start_l = state.start[loan_b]
-    recovery_l = state.recovery[loan_b]
-    pattern_l = state.pattern[loan_b]
+    start_l = state.start[loan_b].astype(np.int32)
+    recovery_l = state.recovery[loan_b].astype(np.int32)
+    pattern_l = state.pattern[loan_b].astype(np.int8)
 
     # 1. healthy behaviour
     u = rng.random(n_rows, dtype=np.float32)
     v = rng.random(n_rows, dtype=np.float32)
-    shift = np.where(
-        u < NOISE_LATE_CHANCE,
-        1 + (v * 12).astype(np.int32),
-        np.where(u < 0.3, -1 - (v * 5).astype(np.int32), 0),
-    ).astype(np.int32)
-    del u, v
-    clear = due + shift
-    del shift
+    clear = due.copy()
+    noise = u < NOISE_LATE_CHANCE
+    clear[noise] += 1 + (v[noise] * 12).astype(np.int32)
+    early = (u >= NOISE_LATE_CHANCE) & (u < 0.3)
+    clear[early] -= 1 + (v[early] * 5).astype(np.int32)
+    del u, v, noise, early
 
     # 2. trouble windows
-    start_r = start_l[row_loan]
-    in_window = (due >= start_r) & (due < recovery_l[row_loan])
+    before_start = due < start_l[row_loan]
+    in_window = ~before_start & (due < recovery_l[row_loan])
     pattern_r = pattern_l[row_loan]
     late_rows = np.flatnonzero(in_window & (pattern_r == _LATE))
     severity = state.severity[loan_b][row_loan[late_rows]] / 100.0
     days_late = np.clip(np.ceil(severity * rng.gamma(2.0, 18.0, late_rows.size)), 1, 120)
     days_late = np.where(rng.random(late_rows.size) < 0.75, days_late, 0).astype(np.int32)
     clear[late_rows] = due[late_rows] + days_late
+    del late_rows, severity, days_late
 
     missed = in_window & (pattern_r >= _PARTIAL)
     del in_window, pattern_r
-    missed_per_loan = np.bincount(row_loan[missed], minlength=n_loans)
+    missed_per_loan = np.add.reduceat(missed, starts, dtype=np.int64)
+    # Missed rows are contiguous: they start after the rows due before S.
+    first_missed = starts + np.add.reduceat(before_start, starts, dtype=np.int64)
+    del before_start
     recovered_l = recovery_l < NEVER
     catch_l = catch_up[loan_b] & recovered_l
     catch_date_l = np.where(catch_l, recovery_l + rng.integers(0, 11, n_loans), NEVER)
-    clear[missed] = catch_date_l[row_loan[missed]]
+    missed_rows = np.flatnonzero(missed)
+    del missed
+    clear[missed_rows] = catch_date_l.astype(np.int32)[row_loan[missed_rows]]
+    del missed_rows
 
     shifted_l = recovered_l & ~catch_l & (missed_per_loan > 0)
-    shift_rows = np.flatnonzero(shifted_l[row_loan] & (due >= start_r))
-    del start_r
+    shift_loans = np.flatnonzero(shifted_l)
+    shift_rows = _rows_from(first_missed[shift_loans], offsets[shift_loans + 1])
     shift_loans = row_loan[shift_rows]
     clear[shift_rows] = monthly_due_dates(
         first_due[shift_loans],
@@ -244,31 +251,31 @@ def simulate_payments(
     del shift_rows, shift_loans
     np.minimum(clear, NEVER, out=clear)
 
-    # 3. older instalments are cleared first
-    key = row_loan * (2 * NEVER) + clear
+    # 3. older instalments are cleared first: a running maximum within each loan
+    key = row_loan << 31
+    key += clear
     np.maximum.accumulate(key, out=key)
-    clear = (key - row_loan * (2 * NEVER)).astype(np.int32)
+    key &= (1 << 31) - 1
+    clear = key.astype(np.int32)
     del key
 
-    # DPD: the first instalment not cleared by as_of
-    row_index = np.arange(n_rows, dtype=np.int64)
-    first_open = np.minimum.reduceat(np.where(clear > as_of, row_index, n_rows), offsets[:-1])
-    active = first_open < n_rows
+    # DPD: clearing dates are non-decreasing, so the cleared instalments are a prefix of the loan.
+    paid = clear <= as_of
+    first_open = starts + np.add.reduceat(paid, starts, dtype=np.int64)
+    active = first_open < offsets[1:]
     dpd = np.where(active, as_of - due[np.minimum(first_open, n_rows - 1)], 0)
     dpd = np.maximum(dpd, 0).astype(np.int64)
 
     # 4. token payments: small sums towards the first missed instalment, never clearing it
-    amount = schedule.principal_cents + schedule.interest_cents
-    first_missed = np.minimum.reduceat(np.where(missed, row_index, n_rows), offsets[:-1])
-    del missed, row_index
-    token_loans = np.flatnonzero((pattern_l == _PARTIAL) & (first_missed < n_rows))
-    token_loans = token_loans[due[first_missed[token_loans]] < as_of]
+    token_loans = np.flatnonzero((pattern_l == _PARTIAL) & (missed_per_loan > 0))
     s_row = first_missed[token_loans]
-    token_loans = token_loans[amount[s_row] >= 2000]
-    s_row = first_missed[token_loans]
+    s_amount = schedule.principal_cents[s_row] + schedule.interest_cents[s_row]
+    keep = (due[s_row] < as_of) & (s_amount >= 2000)
+    token_loans, s_row, s_amount = token_loans[keep], s_row[keep], s_amount[keep]
     n_tokens = rng.integers(1, 4, token_loans.size)
     t_loan = np.repeat(token_loans, n_tokens)
     t_row = np.repeat(s_row, n_tokens)
+    t_amount = np.repeat(s_amount, n_tokens)
     t_date = due[t_row].astype(np.int64) + rng.integers(3, 76, t_row.size)
     previous_clear = np.where(
         t_row > offsets[t_loan], clear[np.maximum(t_row - 1, 0)], np.iinfo(np.int32).min
@@ -276,31 +283,41 @@ def simulate_payments(
     valid = (t_date > previous_clear) & (
         t_date < np.minimum(clear[t_row].astype(np.int64), as_of + 1)
     )
-    t_loan, t_row, t_date = t_loan[valid], t_row[valid], t_date[valid]
+    t_loan, t_row, t_date, t_amount = t_loan[valid], t_row[valid], t_date[valid], t_amount[valid]
     t_amount = np.maximum(
-        100, (amount[t_row] * rng.uniform(0.05, 0.25, t_row.size) / 100).astype(np.int64) * 100
+        100, (t_amount * rng.uniform(0.05, 0.25, t_row.size) / 100).astype(np.int64) * 100
     )
 
     # 5. clearing payments
-    paid_rows = np.flatnonzero(clear <= as_of)
+    paid_rows = np.flatnonzero(paid)
+    del paid
     c_loan = row_loan[paid_rows]
     c_date = clear[paid_rows].astype(np.int64)
-    c_days_late = np.maximum(c_date - due[paid_rows], 0)
-    penalty_ppm = np.minimum((annual_rate_ppm * 3 + 1) // 2, 240_000)[c_loan]
-    c_amount = amount[paid_rows]
-    bound = np.where(
-        c_days_late > 0,
-        -(-(c_amount * penalty_ppm * (c_days_late + 1)) // 360_000_000) + 2,
-        0,
+    del clear
+    c_amount = schedule.principal_cents[paid_rows] + schedule.interest_cents[paid_rows]
+    days_late = c_date - due[paid_rows]
+    late = np.flatnonzero(days_late > 0)
+    penalty_ppm = np.minimum((annual_rate_ppm * 3 + 1) // 2, 240_000)
+    c_amount[late] += (
+        -(-(c_amount[late] * penalty_ppm[c_loan[late]] * (days_late[late] + 1)) // 360_000_000) + 2
     )
-    c_amount = c_amount + bound
-    del bound, c_days_late, penalty_ppm
-    if t_row.size:
-        token_sum = np.bincount(t_row, weights=t_amount, minlength=n_rows).astype(np.int64)
-        c_amount -= token_sum[paid_rows]
-        del token_sum
+    del days_late, late
+    # Tokens already paid part of their instalment; its clearing payment is that much smaller.
+    at = np.searchsorted(paid_rows, t_row)
+    cleared = at < paid_rows.size
+    cleared[cleared] = paid_rows[at[cleared]] == t_row[cleared]
+    np.subtract.at(c_amount, at[cleared], t_amount[cleared])
+    del paid_rows
 
     return _merge_payments(rng, c_loan, c_date, c_amount, t_loan, t_date, t_amount, dpd, active)
+
+
+def _rows_from(first: I64, end: I64) -> I64:
+    """All row indices ``first[i] … end[i] − 1`` for every i, concatenated."""
+    lengths = end - first
+    total = int(lengths.sum())
+    rows: I64 = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    return rows
 
 
 def _merge_payments(

@@ -120,6 +120,8 @@ class Summary:
     bucket_mix: list[BucketRow] = field(default_factory=list)
     active_loans: int = 0
     delinquent_loans: int = 0
+    #: DPD of every loan on as_of, in loan-number order (0 for settled loans).
+    loan_dpd: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def delinquent_share(self) -> float:
@@ -265,6 +267,7 @@ class Generator:
         )
         del schedule
         self.summary.bucket_mix = bucket_mix(histories.dpd, histories.active)
+        self.summary.loan_dpd = histories.dpd
         self.summary.active_loans = int(histories.active.sum())
         self.summary.delinquent_loans = int((histories.active & (histories.dpd > 0)).sum())
 

@@ -47,8 +47,10 @@ def write_tables(
                 frame.write_parquet(partial, compression="zstd")
             os.replace(partial, path)
         rows[name] = frame.height
+        # Let go of the frame before the generator builds the next one: peak memory is the point.
+        del frame
         if on_written:
-            on_written(name, frame.height)
+            on_written(name, rows[name])
     return rows
 
 
