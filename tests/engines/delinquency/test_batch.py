@@ -296,3 +296,21 @@ def test_the_policy_bucket_edges_name_the_buckets() -> None:
     assert result.dpd.tolist() == [65]
     assert result.bucket_labels == ("M0", "M1", "M2+")
     assert result.bucket_labels[result.bucket[0]] == "M2+"
+
+
+def test_a_synthetic_book_is_the_same_for_the_same_seed() -> None:
+    a = synthetic_book(500, AS_OF, seed=9)
+    b = synthetic_book(500, AS_OF, seed=9)
+
+    for name in ("inst_principal", "inst_interest", "pay_amount", "pay_loan", "annual_rate_ppm"):
+        assert getattr(a, name).tolist() == getattr(b, name).tolist()
+    assert a.pay_date.tolist() == b.pay_date.tolist()
+
+
+def test_an_empty_book_gives_an_empty_assessment() -> None:
+    book = synthetic_book(0, AS_OF)
+
+    result = assess_book(book, AS_OF, DEFAULT_POLICY)
+
+    assert result.dpd.size == 0
+    assert result.total_due.size == 0

@@ -5,9 +5,11 @@ a few restructured), builds their schedules with
 :func:`~fieldvisit.engines.delinquency.vectorised_schedule.build_schedules`, and gives them payment
 histories that exercise every path of the waterfall:
 
-* each instalment due up to two months after ``as_of`` gets a payment with a probability set by
-  the borrower's profile (prompt, late, defaulting after some instalment, erratic);
-* the payment date is the due date plus a delay drawn for the profile (negative = early);
+* each borrower has a profile: prompt (80 %), late (10 %), defaulting after some instalment (5 %)
+  or erratic (5 %); each instalment due up to two months after ``as_of`` gets a payment with a
+  probability set by the profile;
+* the payment date is the due date plus a delay drawn for the profile (negative = early; prompt
+  payers pay 0–10 days early);
 * the amount is the instalment's principal + interest times a factor: 1 for prompt payers,
   a part (0.2–1) or a surplus (1–1.3, a few up to 3 or a payoff of all that is left) otherwise;
 * about one payment in twenty is split in two on the same day;
@@ -99,7 +101,7 @@ def _payments(
     number = schedules.instalment_number
     n_loans = int(inst_loan.max(initial=-1)) + 1
 
-    profile = rng.choice(4, n_loans, p=[0.55, 0.2, 0.15, 0.1])
+    profile = rng.choice(4, n_loans, p=[0.8, 0.1, 0.05, 0.05])
     stops_after = rng.integers(0, 30, n_loans)
     row_profile = profile[inst_loan]
     rows = np.flatnonzero(due <= as_of + np.timedelta64(60, "D"))
@@ -113,7 +115,7 @@ def _payments(
 
     delay = np.select(
         [row_profile == _PROMPT, row_profile == _LATE, row_profile == _ERRATIC],
-        [rng.integers(-10, 2, count), rng.integers(1, 95, count), rng.integers(-40, 200, count)],
+        [rng.integers(-10, 1, count), rng.integers(1, 95, count), rng.integers(-40, 200, count)],
         rng.integers(-3, 40, count),
     )
     factor = np.where(
