@@ -149,10 +149,11 @@ def daily_rates(book: LoanBook, policy: DelinquencyPolicy, as_of_day: int) -> Da
     int64 headroom: the batch accrues ``cent-days`` (unpaid cents × days, exact integers) and
     rounds ``cent-days × units / denominator``. The fast int64 path is taken when, for every
     loan, largest instalment part (cents) × days since its first due date × units < 2^61, and the
-    denominator < 2^61. For the default policy (24 % cap, rates in millionths: units ≤ 1 000 for
-    most rates, at most 3·10^6 once reduced) that allows over 10^12 cents-days-units headroom:
-    a 10-million-yuan instalment 30 years overdue is fine. Otherwise the rounding falls back to
-    Python integers (``wide``), still exact.
+    denominator < 2^61. Under the default policy a contract rate of r millionths gives
+    r × 1.5 / 10^6 / 360 = r / (240 × 10^6), so units ≤ r ≤ 160 000 (above that the 24 % cap
+    gives 1 / 1500): the fast path holds while largest part × days < 1.4 × 10^13, e.g. a
+    10-million-yuan instalment 39 years overdue. Otherwise the rounding falls back to Python
+    integers (``wide``), still exact, slower.
     """
     distinct, inverse = np.unique(book.annual_rate_ppm, return_inverse=True)
     fractions = [
