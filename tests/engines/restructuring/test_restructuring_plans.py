@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from fieldvisit.engines.delinquency import (
+    InvalidField,
     Loan,
     LoanTerms,
     Method,
@@ -292,7 +293,5 @@ def test_a_matured_loan_restructures_on_its_cycle_after_as_of() -> None:
 def test_a_bad_state_is_refused_naming_the_field(
     state: LoanState, changes: dict[str, object], message: str
 ) -> None:
-    from fieldvisit.engines.delinquency import InvalidField
-
     with pytest.raises(InvalidField, match=message):
         replace(state, **changes)  # type: ignore[arg-type]
