@@ -21,7 +21,7 @@ FORMAT_CHOICES = ("csv", "parquet", "both")
 def _parse_int(field: str, raw: str, low: int, high: int) -> int:
     text = raw.strip().replace("_", "").replace(",", "")
     if not text.isdigit():
-        fail(f"{field}: not a whole number: {raw!r}")
+        fail(f"{field}: not a whole number ≥ 0: {raw!r}")
     value = int(text)
     if not low <= value <= high:
         fail(f"{field}: must be between {low:,} and {high:,}, got {value:,}")
