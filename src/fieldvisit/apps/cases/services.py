@@ -130,7 +130,17 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
         case.loan_id: case
         for case in CollectionCase.objects.select_for_update()
         .filter(closed_on__isnull=True, loan_id__in=list(by_loan))
-        .only("id", "loan_id", "status", "dpd", "bucket", "amount_due", "snapshot_as_of")
+        .only(
+            "id",
+            "loan_id",
+            "status",
+            "closed_on",
+            "dpd",
+            "bucket",
+            "amount_due",
+            "snapshot_as_of",
+            "updated_at",
+        )
     }
     candidates = [
         loan_id for loan_id, row in by_loan.items() if loan_id in open_cases or row.dpd >= threshold
@@ -193,6 +203,7 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
         ):
             continue
         case.dpd, case.bucket, case.amount_due, case.snapshot_as_of = figures
+        case.updated_at = at  # bulk_update does not apply auto_now
         if close_as is not None:
             events.append(
                 CaseEvent(

@@ -168,9 +168,7 @@ def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         ip=request_ip(request),
     )
     context["revealed"] = {"field": field, "label": PiiField(field).label, "value": value}
-    response = render(request, "cases/detail.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "cases/detail.html", context)
 
 
 @login_required
