@@ -117,7 +117,9 @@ def build_organisation(
         }
     )  # fmt: skip
 
-    served = np.bincount(branch_of_district, weights=loans_per_district, minlength=n_branches)
+    served = np.bincount(
+        branch_of_district, weights=loans_per_district, minlength=n_branches
+    ).astype(np.float64)
     n_teams = team_count(n_loans)
     teams_per_branch = _share(n_teams, served)
     team_branch = np.repeat(np.arange(n_branches), teams_per_branch)
