@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 from collections.abc import Callable
 from decimal import Decimal
 from importlib import resources
@@ -88,6 +89,15 @@ def test_to_mapping_and_from_mapping_round_trip_through_plain_json() -> None:
         "counselling",
     ]
     assert "min_dpd" not in plain["eligibility"][0]  # None is left out, not written as null
+
+
+def test_a_strategy_survives_pickling_for_worker_processes() -> None:
+    strategy = default_strategy()
+
+    copied = pickle.loads(pickle.dumps(strategy))  # noqa: S301 (our own bytes)
+
+    assert copied == strategy
+    assert pickle.loads(pickle.dumps(strategy.priority)) == strategy.priority  # noqa: S301
 
 
 def test_from_toml_reads_a_file_equal_to_the_default(tmp_path: Path) -> None:

@@ -243,6 +243,12 @@ class PriorityWeights:
         object.__setattr__(self, "lift", MappingProxyType(lift))
         object.__setattr__(self, "outcome_factors", MappingProxyType(dict(self.outcome_factors)))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read-only views cannot be pickled; rebuild from plain dicts (worker processes).
+        lift = {bucket: dict(row) for bucket, row in self.lift.items()}
+        rest = (self.due_weight, self.principal_weight, self.borrower_asked_factor)
+        return (PriorityWeights, (lift, dict(self.outcome_factors), *rest, self.prize_unit_yuan))
+
     def base_lift(self, bucket: str, purpose: Purpose) -> Decimal:
         """The table's lift for ``bucket`` (or the ``"*"`` row) and ``purpose``."""
         return self.lift.get(bucket, self.lift["*"])[purpose]
@@ -305,6 +311,10 @@ class VisitStrategy:
             if kind not in kinds:
                 raise InvalidStrategy("exclusions", f"the {kind} exclusion is required")
         object.__setattr__(self, "purposes", MappingProxyType(dict(self.purposes)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read-only views cannot be pickled; rebuild from plain values (worker processes).
+        return (VisitStrategy.from_mapping, (self.to_mapping(),))
 
     @property
     def window_seconds(self) -> tuple[int, int]:
