@@ -134,6 +134,7 @@ def _detail_context(request: HttpRequest, case: CollectionCase) -> dict[str, Any
             initial={"vulnerable": case.vulnerable, "hardship_hold": case.hardship_hold}
         ),
         "note_form": NoteForm(),
+        "assign_form": AssignForm(user=user) if case_may_assign(user) else None,
         "revealed": None,
     }
 
