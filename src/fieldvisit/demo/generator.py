@@ -427,13 +427,13 @@ def _products_frame() -> pl.DataFrame:
             "max_amount": [f"{p.max_amount}.00" for p in prod.PRODUCTS],
             "min_annual_rate": [rate(p.min_rate_bp) for p in prod.PRODUCTS],
             "max_annual_rate": [rate(p.max_rate_bp) for p in prod.PRODUCTS],
-            "terms_months": ["|".join(map(str, p.terms)) for p in prod.PRODUCTS],
+            "terms_months": [",".join(map(str, p.terms)) for p in prod.PRODUCTS],
             "repayment_methods": [
-                "|".join(m for m, w in zip(prod.METHODS, p.method_weights, strict=True) if w > 0)
+                ",".join(m for m, w in zip(prod.METHODS, p.method_weights, strict=True) if w > 0)
                 for p in prod.PRODUCTS
             ],
             "channels": [
-                "|".join(c for c, w in zip(prod.CHANNELS, p.channel_weights, strict=True) if w > 0)
+                ",".join(c for c, w in zip(prod.CHANNELS, p.channel_weights, strict=True) if w > 0)
                 for p in prod.PRODUCTS
             ],
             "secured": [p.secured for p in prod.PRODUCTS],
