@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("fieldvisit.apps.accounts.urls")),
     path("cases/", include("fieldvisit.apps.cases.urls")),
     path("audit/", include("fieldvisit.apps.audit.urls")),
+    path("imports/", include("fieldvisit.apps.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("fieldvisit.api.urls")),
