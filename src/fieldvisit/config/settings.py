@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "fieldvisit.apps.demo",
     "fieldvisit.apps.audit",
     "fieldvisit.apps.cases",
+    "fieldvisit.apps.planning",
 ]
 
 MIDDLEWARE = [
