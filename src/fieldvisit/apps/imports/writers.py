@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
+#: Above this many rows, a PostgreSQL COPY into a table checks its foreign keys once, after the
+#: load, instead of once per row (see :func:`_foreign_keys_checked_once`).
+BULK_ROWS = 200_000
 BATCH_ROWS = 250_000  # rows per COPY chunk (PostgreSQL) — bounds the CSV text held in memory
 SQLITE_BATCH = 5_000
 LOOKUP_CHUNK = 500
@@ -131,6 +135,32 @@ def upsert(
     written = cursor.rowcount
     cursor.execute(f'DROP TABLE "{stage}"')
     return Counts(created, written - created, frame.height - written)
+
+
+@contextmanager
+def _foreign_keys_checked_once(cursor: CursorWrapper, table: str, rows: int) -> Iterator[None]:
+    """For a big load, drop the table's foreign keys and add them back after it.
+
+    PostgreSQL checks a foreign key row by row (and Django's are deferred, so 20 million rows
+    queue 20 million checks for the commit); adding the constraint back checks every row in one
+    join. Both happen in the import's transaction, so a failure or a kill restores the
+    constraints with everything else. The price: the table is locked for writes and reads until
+    the import commits, which is why small loads (daily files) keep the row-by-row checks.
+    """
+    if rows < BULK_ROWS:
+        yield
+        return
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f'",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    for name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    yield
+    for name, definition in constraints:
+        cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
 def timestamp(moment: dt.datetime) -> str:
