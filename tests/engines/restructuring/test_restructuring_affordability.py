@@ -25,7 +25,7 @@ def household(**changes: object) -> Affordability:
         "other_debt_payments": (Line("credit card", D("200.00")),),
     }
     values.update(changes)
-    return Affordability(**values)  # type: ignore[arg-type]
+    return Affordability(**values)
 
 
 def test_disposable_income_is_income_less_costs_and_other_debts() -> None:

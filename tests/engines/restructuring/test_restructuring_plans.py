@@ -294,4 +294,4 @@ def test_a_bad_state_is_refused_naming_the_field(
     state: LoanState, changes: dict[str, object], message: str
 ) -> None:
     with pytest.raises(InvalidField, match=message):
-        replace(state, **changes)  # type: ignore[arg-type]
+        replace(state, **changes)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -131,7 +132,7 @@ def check_option(option: Option, state: LoanState) -> None:
     assert rec.before.total == rec.repaid.total + rec.waived.total + rec.discount.total
     # dates run forward from the day after as_of
     assert schedule[0].due_date > state.as_of
-    assert all(a.due_date < b.due_date for a, b in zip(schedule, schedule[1:], strict=False))
+    assert all(a.due_date < b.due_date for a, b in itertools.pairwise(schedule))
     assert len(schedule) <= 600
     # affordability is what it says
     assert option.affordable == (option.limit > 0 and option.payment <= option.limit)
@@ -172,9 +173,7 @@ def test_every_option_balances_and_only_eligible_ones_are_recommended(
         assert {id(v.option) for v in result.verdicts} == {id(o) for o in options}
 
 
-@given(
-    rates(-10_000, 10_000), rates(-10_000, 10_000), rates(0, 100_000), policies
-)
+@given(rates(-10_000, 10_000), rates(-10_000, 10_000), rates(0, 100_000), policies)
 def test_success_never_falls_as_the_margin_grows(
     m1: Decimal, m2: Decimal, years: Decimal, policy: RemedyPolicy
 ) -> None:

@@ -38,7 +38,7 @@ def with_figures(option: Option, **changes: object) -> Option:
         "legal_value": D("50.00"),
     }
     base.update(changes)
-    return replace(option, **base)  # type: ignore[arg-type]
+    return replace(option, **base)
 
 
 def test_the_best_affordable_option_for_the_lender_comes_first(

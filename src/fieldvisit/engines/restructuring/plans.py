@@ -327,15 +327,19 @@ def _extension_plans(state: LoanState, policy: RemedyPolicy, means: Means) -> It
     steps = set(range(policy.extension_step_months, top + 1, policy.extension_step_months))
     steps.add(top)
 
+    built: dict[int, Plan] = {}
+
     def plan(extra: int) -> Plan:
-        return _reamortised_plan(
-            state,
-            policy,
-            Remedy.TERM_EXTENSION,
-            months=state.remaining_term + extra,
-            rate=state.annual_rate,
-            label=extra,
-        )
+        if extra not in built:
+            built[extra] = _reamortised_plan(
+                state,
+                policy,
+                Remedy.TERM_EXTENSION,
+                months=state.remaining_term + extra,
+                rate=state.annual_rate,
+                label=extra,
+            )
+        return built[extra]
 
     # The payment falls as the term grows, so the shortest extension that fits is found by
     # bisection; offering it lets the lender take the least time the borrower can manage.

@@ -96,12 +96,15 @@ def present_value(
     schedule: tuple[NewInstallment, ...], as_of: date, cost_of_funds: Decimal
 ) -> Decimal:
     """Σ payment × DF(due date), yuan, rounded to the cent once at the end."""
-    return round_money(
-        sum(
-            (i.payment * discount_factor(as_of, i.due_date, cost_of_funds) for i in schedule),
-            ZERO,
+    with localcontext() as context:
+        context.prec = 28
+        log_rate = (1 + cost_of_funds).ln()
+        return round_money(
+            sum(
+                (i.payment * (-log_rate * (i.due_date - as_of).days / 365).exp() for i in schedule),
+                ZERO,
+            )
         )
-    )
 
 
 def legal_route(
@@ -153,8 +156,8 @@ def all_in_annual_rate(plan: Plan, basis: Decimal) -> Decimal | None:
     """12 × the monthly IRR r of the payments against ``basis``, six places; ``None`` if basis is 0.
 
     Σ payment_j (1 + r)^−j = basis, j = instalment number, solved by bisection on
-    r ∈ [−0.5, 10] in binary floating point: the figure is for display; the cap itself is checked
-    exactly by :func:`within_cap`.
+    r ∈ [−0.5, 1] a month in binary floating point (60 halvings: far below the sixth place); the
+    figure is for display; the cap itself is checked exactly by :func:`within_cap`.
     """
     if basis <= 0:
         return None
@@ -164,12 +167,12 @@ def all_in_annual_rate(plan: Plan, basis: Decimal) -> Decimal | None:
     def excess(r: float) -> float:
         return sum(p * (1 + r) ** -j for j, p in payments) - target
 
-    low, high = -0.5, 10.0
+    low, high = -0.5, 1.0
     if excess(low) < 0:
         return (Decimal(12) * Decimal(low)).quantize(RATE_PLACES)
     if excess(high) > 0:
         return (Decimal(12) * Decimal(high)).quantize(RATE_PLACES)
-    for _ in range(100):
+    for _ in range(60):
         middle = (low + high) / 2
         if excess(middle) > 0:
             low = middle
