@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fieldvisit.apps.audit",
     "fieldvisit.apps.cases",
     "fieldvisit.apps.planning",
+    "fieldvisit.apps.visits",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,129 @@
+"""Reading visits: the one access choke point for visits, reports, promises and tasks.
+
+``visits_for_user`` is the only way pages and the API fetch visits; a visit outside it is a 404
+(never 403, which would confirm it exists). Scopes, by role:
+
+- administrator: every visit;
+- manager: the visits of their branch's teams (no branch: none, fail closed);
+- team lead (``Team.lead``, whatever the role): their teams' visits;
+- agent: their own team's visits;
+- everyone else: none.
+Reports, promises and tasks are seen through their visit or case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from fieldvisit.apps.accounts.roles import Role
+from fieldvisit.apps.cases.models import CollectionCase, ContactAttempt
+from fieldvisit.apps.visits.models import (
+    FollowUpTask,
+    PromiseToPay,
+    TaskState,
+    Visit,
+    VisitReport,
+)
+
+
+def visit_scope(user: Any) -> Q | None:
+    """The condition on ``Visit`` rows ``user`` may see; ``None`` means every row."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser or user.role == Role.ADMIN:
+        return None
+    scope = Q(team__lead_id=user.pk)
+    if user.role == Role.MANAGER and user.branch_id:
+        scope |= Q(team__branch_id=user.branch_id)
+    elif user.role == Role.AGENT and user.team_id:
+        scope |= Q(team_id=user.team_id)
+    return scope
+
+
+def visits_for_user(user: Any) -> QuerySet[Visit]:
+    scope = visit_scope(user)
+    visits = Visit.objects.all()
+    return visits if scope is None else visits.filter(scope)
+
+
+def visit_get_for_user(user: Any, pk: object) -> Visit:
+    """The visit ``pk`` if ``user`` may see it, with case, loan, borrower and team loaded;
+    :class:`~django.http.Http404` otherwise (also for a malformed id)."""
+    try:
+        return (
+            visits_for_user(user)
+            .select_related("case__loan__borrower", "case__loan__product", "team", "check_in")
+            .get(pk=int(str(pk)))
+        )
+    except (Visit.DoesNotExist, ValueError) as exc:
+        raise Http404("No such visit") from exc
+
+
+def visits_on(user: Any, day: dt.date) -> QuerySet[Visit]:
+    """The visits of ``user``'s scope on ``day``, in route order, with what a route row shows."""
+    return (
+        visits_for_user(user)
+        .filter(date=day)
+        .select_related("case__loan__borrower", "team", "check_in")
+        .order_by("team__code", "order", "id")
+    )
+
+
+def reports_for_user(user: Any) -> QuerySet[VisitReport]:
+    scope = visit_scope(user)
+    reports = VisitReport.objects.all()
+    if scope is None:
+        return reports
+    return reports.filter(visit__in=visits_for_user(user).values("pk"))
+
+
+def report_get_for_user(user: Any, pk: object) -> VisitReport:
+    try:
+        return (
+            reports_for_user(user)
+            .select_related("visit__case__loan__borrower", "visit__team", "submitted_by", "amends")
+            .get(pk=int(str(pk)))
+        )
+    except (VisitReport.DoesNotExist, ValueError) as exc:
+        raise Http404("No such report") from exc
+
+
+def report_feed(user: Any, *, limit: int = 50) -> QuerySet[VisitReport]:
+    """The newest reports (originals and amendments) in ``user``'s scope, newest first."""
+    return (
+        reports_for_user(user)
+        .select_related("visit__case__loan__borrower", "visit__team", "submitted_by")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+
+
+def visit_current_report(visit: Visit) -> VisitReport | None:
+    """The latest word on the visit: the newest amendment, else the original report."""
+    return visit.reports.order_by("-submitted_at", "-id").first()
+
+
+def case_history(case: CollectionCase, *, exclude_visit: int | None = None) -> dict[str, Any]:
+    """What the brief shows of a case's past: contacts, earlier visits' reports, promises, tasks."""
+    reports = (
+        VisitReport.objects.filter(visit__case=case)
+        .select_related("visit", "submitted_by")
+        .order_by("-submitted_at", "-id")
+    )
+    if exclude_visit is not None:
+        reports = reports.exclude(visit_id=exclude_visit)
+    return {
+        "contacts": list(
+            ContactAttempt.objects.filter(case=case)
+            .select_related("user")
+            .order_by("-attempted_at", "-id")[:10]
+        ),
+        "reports": list(reports[:10]),
+        "promises": list(PromiseToPay.objects.filter(case=case).order_by("-due_on", "-id")[:10]),
+        "tasks": list(
+            FollowUpTask.objects.filter(case=case, state=TaskState.OPEN).order_by("due_on", "id")
+        ),
+    }
