@@ -10,6 +10,7 @@ import factory
 from fieldvisit.apps.accounts.models import User
 from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.accounts.services import user_set_role
+from fieldvisit.apps.loans.models import EmploymentType, IncomeBand
 from fieldvisit.apps.organisation.models import AgentProfile, Branch, Team
 
 PASSWORD = "correct horse battery staple"
@@ -87,8 +88,8 @@ class BorrowerFactory(factory.django.DjangoModelFactory):
     city = "深圳"
     home_district = "福田区"
     home_address = "福田区深南大道1号"
-    employment_type = "salaried"
-    income_band = "5k-10k"
+    employment_type = EmploymentType.SALARIED
+    income_band = IncomeBand.FROM_5K
 
 
 class ProductFactory(factory.django.DjangoModelFactory):

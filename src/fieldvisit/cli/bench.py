@@ -9,6 +9,7 @@ from fieldvisit.cli.support import FieldvisitGroup
 BENCH_MODULES: tuple[str, ...] = (
     "fieldvisit.cli.bench_generate",
     "fieldvisit.cli.bench_batch",
+    "fieldvisit.cli.bench_snapshot",
     "fieldvisit.cli.bench_routing",
     "fieldvisit.cli.bench_import",
     "fieldvisit.cli.bench_plan",

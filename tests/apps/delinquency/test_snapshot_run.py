@@ -212,3 +212,12 @@ def test_chunking_does_not_change_the_rows(book, chunk_size):
     snapshot_run(DAY, chunk_size=chunk_size)
 
     assert stored(DAY) == {loan.id: expected(loan, DAY) for loan in book.all()}
+
+
+def test_the_celery_task_runs_the_day(book):
+    from fieldvisit.apps.delinquency.tasks import delinquency_snapshot_run
+
+    outcome = delinquency_snapshot_run.apply(args=["2025-04-20"]).get()
+
+    assert outcome == {"as_of": "2025-04-20", "loans": 5, "rows_written": 5, "full_write": True}
+    assert set(stored(DAY)) == {loan.id for loan in book.all()}

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 from django.db import connection
 
 from fieldvisit.apps.loans.models import Installment, Loan, Payment
@@ -92,15 +91,25 @@ def epoch_days(column: str) -> str:
 
 
 def cents_sql(column: str, scale: int = 100) -> str:
-    """SQL for ``column × scale`` as an exact integer (cents of a money column by default)."""
+    """SQL for ``column × scale`` as an exact BIGINT (cents of a money column by default).
+
+    PostgreSQL's numeric → bigint cast rounds, and ``column × scale`` is integral anyway; SQLite
+    keeps decimals as floating point, whose cast truncates, hence the ROUND there.
+    """
+    if connection.vendor == "postgresql":
+        return f"CAST({column} * {scale} AS BIGINT)"
     return f"CAST(ROUND({column} * {scale}) AS BIGINT)"
 
 
+def bigint(expression: str) -> str:
+    """Every column :func:`fetch_int_columns` reads must be a BIGINT (fixed-width COPY rows)."""
+    return f"CAST({expression} AS BIGINT)"
+
+
 def fetch_int_columns(sql: str, params: list[Any], names: tuple[str, ...]) -> dict[str, I64]:
-    """Run a query whose every column is an integer; return each column as an int64 array."""
+    """Run a query whose columns are all non-null BIGINTs; return each as an int64 array."""
     if connection.vendor == "postgresql":
-        frame = _copy_out(sql, params, names)
-        return {name: frame[name].to_numpy() for name in names}
+        return _copy_out_binary(sql, params, names)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -108,22 +117,43 @@ def fetch_int_columns(sql: str, params: list[Any], names: tuple[str, ...]) -> di
     return {name: np.ascontiguousarray(block[:, i]) for i, name in enumerate(names)}
 
 
-def _copy_out(sql: str, params: list[Any], names: tuple[str, ...]) -> pl.DataFrame:
+_PGCOPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def _copy_out_binary(sql: str, params: list[Any], names: tuple[str, ...]) -> dict[str, I64]:
+    """``COPY (sql) TO STDOUT (FORMAT binary)`` parsed with one ``np.frombuffer``.
+
+    With every column a non-null BIGINT, each row of PostgreSQL's binary COPY format has the
+    same layout: a 16-bit field count, then per field a 32-bit length (8) and the 64-bit value,
+    all big-endian. So the whole body is one array of fixed-size records: no text to format on
+    the server nor to parse here.
+    """
     buffer = io.BytesIO()
-    statement = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
+    statement = f"COPY ({sql}) TO STDOUT (FORMAT binary)"
     # Django's %s placeholders are psycopg's; psycopg binds them client-side for COPY.
     with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
         for block in copy:
             buffer.write(block)
-    if buffer.tell() == 0:
-        return pl.DataFrame({name: pl.Series(name, [], pl.Int64) for name in names})
-    buffer.seek(0)
-    return pl.read_csv(
-        buffer,
-        has_header=False,
-        new_columns=list(names),
-        schema_overrides=dict.fromkeys(names, pl.Int64),
+    data = buffer.getbuffer()
+    if bytes(data[:11]) != _PGCOPY_SIGNATURE:
+        raise ValueError("COPY binary: unexpected header")
+    extension = int.from_bytes(data[15:19], "big")
+    body = data[19 + extension : len(data) - 2]  # the trailer is a field count of -1
+    record = np.dtype(
+        [("fields", ">i2")]
+        + [item for i in range(len(names)) for item in ((f"l{i}", ">i4"), (f"v{i}", ">i8"))]
     )
+    if len(body) % record.itemsize:
+        raise ValueError("COPY binary: a column is not a non-null BIGINT")
+    rows = np.frombuffer(body, dtype=record)
+    if rows.size and (
+        (rows["fields"] != len(names)).any()
+        or any((rows[f"l{i}"] != 8).any() for i in range(len(names)))
+    ):
+        raise ValueError("COPY binary: a column is not a non-null BIGINT")
+    columns = {name: rows[f"v{i}"].astype(np.int64) for i, name in enumerate(names)}
+    del rows, body, data
+    return columns
 
 
 def read_book(low: int, high: int, as_of: date) -> BookChunk:
@@ -133,21 +163,21 @@ def read_book(low: int, high: int, as_of: date) -> BookChunk:
     restructured = epoch_days("l.restructured_on")
     loans = fetch_int_columns(
         f"SELECT l.id, {cents_sql('l.annual_rate', 1_000_000)}, "  # noqa: S608 - no user input
-        f"CASE WHEN l.restructured_on IS NULL THEN {_NO_DATE} ELSE {restructured} END "
+        f"{bigint(f'CASE WHEN l.restructured_on IS NULL THEN {_NO_DATE} ELSE {restructured} END')} "
         f"FROM {loan_t} l WHERE l.id >= %s AND l.id < %s ORDER BY l.id",
         [low, high],
         ("id", "rate_ppm", "restructured"),
     )
     inst = fetch_int_columns(
-        f"SELECT i.loan_id, i.number, {epoch_days('i.due_date')}, "  # noqa: S608
+        f"SELECT i.loan_id, {bigint('i.number')}, {bigint(epoch_days('i.due_date'))}, "  # noqa: S608
         f"{cents_sql('i.principal')}, {cents_sql('i.interest')} "
         f"FROM {inst_t} i JOIN {loan_t} l ON l.id = i.loan_id AND i.version = l.schedule_version "
-        f"WHERE i.loan_id >= %s AND i.loan_id < %s ORDER BY i.loan_id, i.number",
+        f"WHERE i.loan_id >= %s AND i.loan_id < %s ORDER BY i.loan_id, i.version, i.number",
         [low, high],
         ("loan_id", "number", "due", "principal", "interest"),
     )
     pay = fetch_int_columns(
-        f"SELECT p.loan_id, {epoch_days('p.paid_on')}, {cents_sql('p.amount')} "  # noqa: S608
+        f"SELECT p.loan_id, {bigint(epoch_days('p.paid_on'))}, {cents_sql('p.amount')} "  # noqa: S608
         f"FROM {pay_t} p JOIN {loan_t} l ON l.id = p.loan_id "
         f"WHERE p.loan_id >= %s AND p.loan_id < %s AND p.paid_on <= %s "
         f"AND (l.restructured_on IS NULL OR p.paid_on >= l.restructured_on) "

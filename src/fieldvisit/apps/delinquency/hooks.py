@@ -107,6 +107,11 @@ def register_snapshot_hook(hook: SnapshotHook) -> SnapshotHook:
     return hook
 
 
+def registered_snapshot_hooks() -> tuple[SnapshotHook, ...]:
+    """The hooks a run will call, in order."""
+    return tuple(_hooks)
+
+
 def unregister_snapshot_hook(hook: SnapshotHook) -> None:
     """Stop calling ``hook`` (tests use it to clean up); unknown hooks are ignored."""
     if hook in _hooks:

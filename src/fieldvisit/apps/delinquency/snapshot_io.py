@@ -14,7 +14,12 @@ from decimal import Decimal
 import polars as pl
 from django.db import connection
 
-from fieldvisit.apps.delinquency.book_reader import cents_sql, epoch_days, fetch_int_columns
+from fieldvisit.apps.delinquency.book_reader import (
+    bigint,
+    cents_sql,
+    epoch_days,
+    fetch_int_columns,
+)
 from fieldvisit.apps.delinquency.hooks import MONEY_COLUMNS
 from fieldvisit.apps.delinquency.models import SNAPSHOT_FIGURES, DelinquencySnapshot
 
@@ -44,8 +49,10 @@ def read_latest_rows(
         params.append(since)
     names = ("loan_id", "day", "dpd", "bucket", "classification", "in_observation", *MONEY_COLUMNS)
     columns = fetch_int_columns(
-        f"SELECT loan_id, {epoch_days('as_of')}, dpd, {bucket_sql}, {class_sql}, "  # noqa: S608
-        f"CASE WHEN in_observation THEN 1 ELSE 0 END, {money} FROM {table} WHERE {where}",
+        f"SELECT loan_id, {bigint(epoch_days('as_of'))}, {bigint('dpd')}, "  # noqa: S608
+        f"{bigint(bucket_sql)}, {bigint(class_sql)}, "
+        f"{bigint('CASE WHEN in_observation THEN 1 ELSE 0 END')}, {money} "
+        f"FROM {table} WHERE {where}",
         params,
         names,
     )
