@@ -42,7 +42,7 @@ def test_only_managers_and_admins_may_open_the_upload_page(client, personas, use
 
 def test_another_users_job_is_403_for_an_agent_in_page_and_api(client, personas, tmp_path):
     client.force_login(personas["manager"])
-    client.post(reverse("imports:upload"), {"files": uploads(tmp_path)})
+    client.post(reverse("imports:upload"), {"uploads": uploads(tmp_path)})
     job = ImportJob.objects.get()
     client.force_login(personas["agent"])
 
@@ -54,7 +54,7 @@ def test_a_manager_uploads_a_book_and_sees_the_counts(client, personas, tmp_path
     client.force_login(personas["manager"])
 
     with run_on_commit(execute=True):
-        response = client.post(reverse("imports:upload"), {"files": uploads(tmp_path)})
+        response = client.post(reverse("imports:upload"), {"uploads": uploads(tmp_path)})
     response = client.get(response["Location"])
 
     job = ImportJob.objects.get()
@@ -79,7 +79,7 @@ def test_the_error_report_reads_in_the_users_language_and_downloads_as_csv(
     tables["payments"][0]["amount"] = "-5"
     client.force_login(personas["admin"])
     with run_on_commit(execute=True):
-        client.post(reverse("imports:upload"), {"files": uploads(tmp_path, tables)})
+        client.post(reverse("imports:upload"), {"uploads": uploads(tmp_path, tables)})
     job = ImportJob.objects.get()
 
     with translation.override("en"):
@@ -107,7 +107,7 @@ def test_the_api_creates_a_job_from_uploads_and_lists_it(client, personas, tmp_p
     assert created.status_code == 201
     assert [job["id"] for job in listed.json()["results"]] == [created.json()["id"]]
     assert detail.json()["status"] == "succeeded"
-    assert detail.json()["errors"] == []
+    assert detail.json()["row_errors"] == []
     assert {f["kind"]: f["created"] for f in detail.json()["files"]}["loans"] == 2
 
 
@@ -129,10 +129,16 @@ def test_the_api_reports_row_errors(client, personas, tmp_path, run_on_commit):
     ).json()
     assert body["status"] == "failed"
     assert body["error_count"] == 1
-    assert body["errors"][0]["file"] == "borrowers.csv"
-    assert body["errors"][0]["line"] == 3
-    assert body["errors"][0]["column"] == "mobile"
-    assert body["errors"][0]["code"] == "bad_mobile"
+    assert body["row_errors"] == [
+        {
+            "file": "borrowers.csv",
+            "line": 3,
+            "column": "mobile",
+            "value": "12345",
+            "code": "bad_mobile",
+            "reason": "Not an 11-digit mobile number.",
+        }
+    ]
 
 
 def test_an_upload_without_files_is_refused(client, personas):

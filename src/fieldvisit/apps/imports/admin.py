@@ -7,8 +7,8 @@ class ImportRowErrorInline(admin.TabularInline[ImportRowError, ImportJob]):
     model = ImportRowError
     extra = 0
     can_delete = False
-    fields = ["file", "line", "column", "value", "reason"]
-    readonly_fields = fields
+    fields = ("file", "line", "column", "value", "reason")
+    readonly_fields = ("file", "line", "column", "value", "reason")
 
 
 @admin.register(ImportJob)

@@ -33,7 +33,7 @@ class FileResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     created = serializers.IntegerField(required=False)
     updated = serializers.IntegerField(required=False)
     unchanged = serializers.IntegerField(required=False)
-    errors = serializers.IntegerField(required=False)
+    error_count = serializers.IntegerField(source="errors", required=False)
     skipped = serializers.BooleanField(required=False)
 
 
@@ -49,7 +49,7 @@ class RowErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class JobSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     status = serializers.CharField()
-    source = serializers.CharField()
+    origin = serializers.CharField(source="source", help_text="cli, web or api.")
     created_by = serializers.CharField(source="created_by.username", allow_null=True)
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
@@ -59,7 +59,7 @@ class JobSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class JobDetailSerializer(JobSerializer):
-    errors = RowErrorSerializer(many=True, source="row_errors.all")
+    row_errors = RowErrorSerializer(many=True, source="row_errors.all")
 
 
 class ImportJobListApi(APIView):

@@ -23,7 +23,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=_("Files"),
         help_text=_("CSV, XLSX or Parquet, named by what they hold: borrowers, loans, payments …"),
     )

@@ -207,8 +207,8 @@ def _import_one(run: _Run, source: Source, result: FileResult) -> None:
         run.broken.add(kind)
         run.add_problem(result, problem)
         return
-    for problem in table.problems:
-        run.add_problem(result, problem)
+    for found in table.problems:
+        run.add_problem(result, found)
     result.rows = checked.rows.height
     run.progress("check", source.name, result.rows)
     run.add_errors(result, checked.errors)
@@ -354,14 +354,15 @@ def _with_defaults(model: type[Model], frame: pl.DataFrame) -> pl.DataFrame:
     """Columns the file does not fill get the model's default (SQL bypasses Django's)."""
     missing = []
     for f in model._meta.concrete_fields:
-        if f.primary_key or f.column in frame.columns or f.column in ("created_at", "updated_at"):
+        column = str(f.column)
+        if f.primary_key or column in frame.columns or column in ("created_at", "updated_at"):
             continue
         if f.has_default():
-            missing.append(pl.lit(f.get_default()).alias(f.column))
+            missing.append(pl.lit(f.get_default()).alias(column))
         elif f.null:
-            missing.append(pl.lit(None).alias(f.column))
+            missing.append(pl.lit(None).alias(column))
         else:
-            missing.append(pl.lit("").alias(f.column))
+            missing.append(pl.lit("").alias(column))
     return frame.with_columns(missing)
 
 

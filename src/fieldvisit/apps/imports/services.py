@@ -64,7 +64,7 @@ def import_job_create(
 
 
 def import_job_from_uploads(
-    *, user: Any, files: Iterable[UploadedFile], source: ImportSource
+    *, user: Any, files: Iterable[UploadedFile[Any]], source: ImportSource
 ) -> ImportJob:
     """Keep the uploaded files with a new job and run it (inline, or on a worker)."""
     uploads = list(files)

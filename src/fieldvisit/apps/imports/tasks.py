@@ -7,6 +7,6 @@ from celery import shared_task
 from fieldvisit.apps.imports.services import import_job_run_uploaded
 
 
-@shared_task
+@shared_task(name="imports.job_run", acks_late=True)  # type: ignore[untyped-decorator]
 def import_job_run_task(job_id: int) -> str:
     return import_job_run_uploaded(job_id=job_id).status

@@ -141,7 +141,7 @@ def _cell_checks(column: Column) -> list[tuple[str, pl.Expr, dict[str, object]]]
         checks.append(
             ("too_long", raw.str.len_chars() > column.max_length, {"max": column.max_length})
         )
-    limits = {"min": _fmt(column.minimum), "max": _fmt(column.maximum)}
+    limits: dict[str, object] = {"min": _fmt(column.minimum), "max": _fmt(column.maximum)}
     match column.type:
         case T.INT:
             checks.append(("not_integer", present & value.is_null(), {}))
@@ -217,15 +217,16 @@ def _cell_errors(frame: pl.DataFrame, column: Column, first_line: int) -> pl.Dat
     checks = _cell_checks(column)
     if not checks:
         return empty_errors()
-    code: pl.Expr | pl.When | pl.Then = pl
-    for name, bad, _params in checks:
-        code = code.when(bad.fill_null(False)).then(pl.lit(name))  # type: ignore[union-attr]
+    # Built from the last check back, so the first failing check of a cell names it.
+    code = pl.lit(None, dtype=pl.String)
+    for name, bad, _params in reversed(checks):
+        code = pl.when(bad.fill_null(False)).then(pl.lit(name)).otherwise(code)
     params = {name: json.dumps(p, ensure_ascii=False) for name, _bad, p in reversed(checks)}
     found = frame.select(
         (pl.col(ROW).cast(pl.Int64) + first_line).alias("line"),
         pl.lit(column.name).alias("column"),
         _shown(_raw(column.name)).alias("value"),
-        code.alias("code"),  # type: ignore[union-attr]
+        code.alias("code"),
     ).filter(pl.col("code").is_not_null())
     return found.with_columns(
         pl.col("code").replace_strict(params, return_dtype=pl.String).alias("params")

@@ -24,10 +24,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_from_uploads(
-                user=request.user, files=form.cleaned_data["files"], source=ImportSource.WEB
+                user=request.user, files=form.cleaned_data["uploads"], source=ImportSource.WEB
             )
         except ApplicationError as exc:
-            form.add_error("files", str(exc.message))
+            form.add_error("uploads", str(exc.message))
         else:
             return redirect("imports:detail", job_id=job.pk)
     jobs = import_jobs_for(request.user)[:20]
