@@ -1,0 +1,334 @@
+"""The visit's writes: check-in and check-out, the report and everything it sets off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from fieldvisit.apps.audit.models import AuditEvent
+from fieldvisit.apps.cases.models import CaseEvent, CaseStatus, CollectionCase, ContactAttempt
+from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.visits import services
+from fieldvisit.apps.visits.inputs import ReportInput
+from fieldvisit.apps.visits.models import (
+    CheckIn,
+    FollowUpTask,
+    ImmutableError,
+    MoneyLine,
+    PromiseStatus,
+    PromiseToPay,
+    TaskKind,
+    Visit,
+    VisitEvent,
+    VisitReport,
+    VisitStatus,
+)
+from fieldvisit.apps.visits.services import CheckInNeedsReason, Position
+from tests.apps.visits.conftest import DISPOSABLE, FAR, HOME, checked_in, report_data
+
+
+def submit(visit, user, **overrides):
+    form = ReportInput(data=report_data(**overrides))
+    assert form.is_valid(), form.errors
+    return services.visit_report_submit(visit=visit, user=user, **form.to_service())
+
+
+def amend(original, user, reason="Wrong partner income", **overrides):
+    form = ReportInput(data=report_data(**overrides))
+    assert form.is_valid(), form.errors
+    return services.visit_report_amend(
+        original=original, user=user, reason=reason, **form.to_service()
+    )
+
+
+class TestCheckIn:
+    def test_near_the_address_is_recorded_at_the_server_clock_with_the_distance(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+
+        with time_machine.travel(dt.datetime(2030, 1, 1, 2, 0, tzinfo=dt.UTC), tick=False):
+            moment = dt.datetime(2030, 1, 1, 2, 0, tzinfo=dt.UTC)
+            visit.date = dt.date(2030, 1, 1)
+            Visit.objects.filter(pk=visit.pk).update(date=visit.date)
+            check_in = services.visit_check_in(
+                visit=visit, user=agent, position=Position(HOME[0] + 0.0002, HOME[1], 8.0)
+            )
+
+        assert check_in.at == moment
+        assert check_in.distance_m == 22
+        assert check_in.reason == ""
+        visit.refresh_from_db()
+        assert visit.status == VisitStatus.CHECKED_IN
+        assert visit.checked_in_at == moment
+        event = VisitEvent.objects.filter(visit=visit, kind="status").get()
+        assert (event.from_status, event.to_status) == ("planned", "checked_in")
+        assert (
+            AuditEvent.objects.filter(action="visit.check_in", object_id=str(visit.pk)).count() == 1
+        )
+
+    def test_two_km_away_asks_for_a_reason_and_writes_nothing(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+
+        with pytest.raises(CheckInNeedsReason) as refused:
+            services.visit_check_in(visit=visit, user=agent, position=Position(*FAR, 10.0))
+
+        assert refused.value.code == "reason_required"
+        assert refused.value.extra["distance_m"] == 2002
+        assert refused.value.extra["problems"] == ["far"]
+        assert "2002 m" in str(refused.value.message)
+        visit.refresh_from_db()
+        assert visit.status == VisitStatus.PLANNED
+        assert not CheckIn.objects.exists()
+        assert not VisitEvent.objects.filter(kind="status").exists()
+
+    def test_two_km_away_with_a_reason_is_recorded_with_the_reason(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+
+        check_in = services.visit_check_in(
+            visit=visit,
+            user=agent,
+            position=Position(*FAR, 10.0),
+            reason="Borrower asked to meet at the metro station",
+        )
+
+        assert check_in.distance_m == 2002
+        assert check_in.reason == "Borrower asked to meet at the metro station"
+        assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CHECKED_IN
+
+    def test_a_vague_position_near_the_address_asks_for_a_reason(self, day):
+        with pytest.raises(CheckInNeedsReason) as refused:
+            services.visit_check_in(
+                visit=day.visits["first"],
+                user=day.users["agent_a1"],
+                position=Position(*HOME, 150.0),
+            )
+
+        assert refused.value.extra["problems"] == ["vague"]
+
+    def test_no_position_asks_for_a_reason(self, day):
+        with pytest.raises(CheckInNeedsReason) as refused:
+            services.visit_check_in(
+                visit=day.visits["first"],
+                user=day.users["agent_a1"],
+                position=Position(None, None, None),
+            )
+
+        assert refused.value.extra["problems"] == ["no_position"]
+
+    def test_someone_off_the_team_cannot_check_in(self, day):
+        with pytest.raises(ApplicationError) as refused:
+            services.visit_check_in(
+                visit=day.visits["first"], user=day.users["agent_a3"], position=Position(*HOME, 5)
+            )
+
+        assert refused.value.code == "not_on_team"
+        assert not CheckIn.objects.exists()
+
+    def test_twice_is_refused(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+
+        with pytest.raises(ApplicationError) as refused:
+            services.visit_check_in(visit=visit, user=agent, position=Position(*HOME, 5))
+
+        assert refused.value.code == "already_checked_in"
+        assert CheckIn.objects.count() == 1
+
+
+def test_check_out_records_the_duration(day):
+    visit, agent = day.visits["first"], day.users["agent_a1"]
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as clock:
+        checked_in(visit, agent)
+        clock.shift(dt.timedelta(minutes=37, seconds=5))
+
+        services.visit_check_out(visit=visit, user=agent)
+
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CHECKED_OUT
+    assert visit.duration_seconds == 37 * 60 + 5
+
+
+class TestReport:
+    def test_a_report_with_a_promise_sets_everything_off_in_one_go(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+        promise_day = day.today + dt.timedelta(days=10)
+
+        result = submit(visit, agent)
+
+        report = result.report
+        assert result.created is True
+        assert result.referral is False
+        assert report.outcome == "met_borrower"
+        assert report.causes == ["job_loss"]
+        assert report.total_income == Decimal("5000.00")
+        assert report.total_fixed_costs == Decimal("2400.00")
+        assert report.total_flexible_costs == Decimal("1500.00")
+        assert report.total_other_debts == Decimal("400.00")
+        assert report.disposable_income == DISPOSABLE == Decimal("700.00")
+        assert sorted(
+            MoneyLine.objects.filter(report=report).values_list("category", "amount")
+        ) == [
+            ("debts_lenders", Decimal("400.00")),
+            ("fixed_home", Decimal("2100.00")),
+            ("fixed_utilities", Decimal("300.00")),
+            ("flex_food", Decimal("1500.00")),
+            ("income_benefits", Decimal("800.00")),
+            ("income_partner", Decimal("4200.00")),
+            ("income_wages", Decimal("0.00")),
+        ]
+        visit.refresh_from_db()
+        assert visit.status == VisitStatus.REPORTED
+        assert visit.duration_seconds is not None  # checked out on the way
+        case = CollectionCase.objects.get(pk=visit.case_id)
+        assert case.status == CaseStatus.PROMISE_TO_PAY
+        assert list(
+            CaseEvent.objects.filter(case=case, kind="status")
+            .order_by("id")
+            .values_list("from_status", "to_status")
+        ) == [("visit_planned", "visited"), ("visited", "promise_to_pay")]
+        promise = PromiseToPay.objects.get(case=case)
+        assert (promise.amount, promise.due_on, promise.status) == (
+            Decimal("500.00"),
+            promise_day,
+            PromiseStatus.OPEN,
+        )
+        task = FollowUpTask.objects.get(case=case)
+        assert (task.kind, task.due_on, task.assignee) == (TaskKind.CALL, promise_day, agent)
+        attempt = ContactAttempt.objects.get(case=case)
+        assert (attempt.channel, attempt.outcome, attempt.visitors) == ("visit", "met", 2)
+        assert attempt.attempted_at == visit.checked_in_at
+        assert not case.vulnerable
+        assert AuditEvent.objects.filter(action="visit.report").count() == 1
+
+    def test_the_same_client_id_twice_makes_one_report(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+        client_id = str(uuid.uuid4())
+
+        first = submit(visit, agent, client_id=client_id)
+        again = submit(visit, agent, client_id=client_id)
+
+        assert (first.created, again.created) == (True, False)
+        assert again.report.pk == first.report.pk
+        assert VisitReport.objects.count() == 1
+        assert PromiseToPay.objects.count() == 1
+        assert FollowUpTask.objects.count() == 1
+        assert ContactAttempt.objects.count() == 1
+
+    def test_a_second_report_with_another_id_is_refused_amend_instead(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+        submit(visit, agent)
+
+        with pytest.raises(ApplicationError) as refused:
+            submit(visit, agent)
+
+        assert refused.value.code == "already_reported"
+        assert VisitReport.objects.count() == 1
+
+    def test_a_report_before_check_in_is_refused(self, day):
+        with pytest.raises(ApplicationError) as refused:
+            submit(day.visits["first"], day.users["agent_a1"])
+
+        assert refused.value.code == "not_checked_in"
+        assert not VisitReport.objects.exists()
+
+    def test_crisis_marks_the_borrower_vulnerable_and_holds_the_case(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+
+        result = submit(
+            visit,
+            agent,
+            state_of_mind="crisis",
+            promise_amount="",
+            promise_date="",
+            next_step="none",
+        )
+
+        assert result.referral is True
+        case = CollectionCase.objects.get(pk=visit.case_id)
+        assert (case.vulnerable, case.hardship_hold) == (True, True)
+        assert case.status == CaseStatus.VISITED
+        flags = CaseEvent.objects.get(case=case, kind="flags")
+        assert flags.data == {"vulnerable": [False, True], "hardship_hold": [False, True]}
+
+    def test_nobody_home_with_a_revisit_makes_a_revisit_task_in_a_week(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+
+        submit(
+            visit,
+            agent,
+            outcome="nobody_home",
+            causes=[],
+            state_of_mind="",
+            promise_amount="",
+            promise_date="",
+            next_step="revisit",
+        )
+
+        case = CollectionCase.objects.get(pk=visit.case_id)
+        assert case.status == CaseStatus.VISITED
+        assert not PromiseToPay.objects.exists()
+        task = FollowUpTask.objects.get()
+        assert (task.kind, task.due_on) == (TaskKind.REVISIT, day.today + dt.timedelta(days=7))
+        assert ContactAttempt.objects.get().outcome == "not_at_home"
+
+    def test_a_remedy_review_goes_to_the_manager_queue(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+
+        submit(visit, agent, next_step="remedy_review", promise_amount="", promise_date="")
+
+        task = FollowUpTask.objects.get()
+        assert (task.kind, task.assignee) == (TaskKind.REMEDY_REVIEW, None)
+
+
+class TestAmendment:
+    def test_an_amendment_is_a_new_report_and_both_are_kept(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+        original = submit(visit, agent).report
+
+        amended = amend(original, agent, income_partner="3900.00").report
+
+        assert amended.pk != original.pk
+        assert amended.amends == original
+        assert amended.amendment_reason == "Wrong partner income"
+        assert amended.disposable_income == Decimal("400.00")
+        original.refresh_from_db()
+        assert original.disposable_income == Decimal("700.00")
+        assert VisitReport.objects.count() == 2
+        assert Visit.objects.get(pk=visit.pk).status == VisitStatus.AMENDED
+        # A record, not a second promise.
+        assert PromiseToPay.objects.count() == 1
+
+    def test_an_amendment_of_an_amendment_points_at_the_original(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+        original = submit(visit, agent).report
+        first = amend(original, agent).report
+
+        second = amend(first, agent, reason="Typo in their words").report
+
+        assert second.amends == original
+        assert original.amendments.count() == 2
+
+    def test_a_submitted_report_cannot_be_changed_or_deleted(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        checked_in(visit, agent)
+        report = submit(visit, agent).report
+
+        report.borrower_words = "changed"
+        with pytest.raises(ImmutableError):
+            report.save()
+        with pytest.raises(ImmutableError):
+            VisitReport.objects.filter(pk=report.pk).update(borrower_words="changed")
+        with pytest.raises(ImmutableError):
+            report.delete()
+        assert VisitReport.objects.get(pk=report.pk).borrower_words.startswith("I lost my job")
