@@ -9,7 +9,9 @@ MO := $(LOCALE)/zh_Hans/LC_MESSAGES/django.mo
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test lint fmt types imports migrations-check pytest test-engines messages schema clean
+SYSTEM_PACKAGES := scripts/system-packages.sh
+
+.PHONY: system-packages-demo system-packages-test setup demo test lint fmt types imports migrations-check pytest test-engines messages schema clean
 
 setup: $(VENV)/.synced $(MO)
 
@@ -25,11 +27,17 @@ $(LOCALE)/%.mo: $(LOCALE)/%.po
 	msgfmt --check -o $@ $<
 
 ## demo: install, migrate, load the demo portfolio, run the daily cycle, serve on 127.0.0.1:8000
-demo: setup
+demo: system-packages-demo setup
 	$(BIN)/fieldvisit demo
 
+system-packages-demo:
+	$(SYSTEM_PACKAGES) demo
+
+system-packages-test:
+	$(SYSTEM_PACKAGES) test
+
 ## test: lint, format check, types, architecture contract, migrations check, then the tests
-test: setup lint types imports migrations-check pytest
+test: system-packages-test setup lint types imports migrations-check pytest
 
 lint:
 	$(BIN)/ruff check .
