@@ -7,5 +7,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("v1/cases/", include("fieldvisit.apps.cases.api_urls")),
+    path("v1/plans/", include("fieldvisit.apps.planning.api_urls")),
     path("v1/imports/", include("fieldvisit.apps.imports.api_urls")),
+    path("v1/visits/", include("fieldvisit.apps.visits.api_urls")),
 ]
