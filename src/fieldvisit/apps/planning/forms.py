@@ -17,9 +17,7 @@ class BuildForm(forms.Form):
     branch = forms.ModelChoiceField(
         label=_("Branch"), queryset=Branch.objects.none(), required=False
     )
-    seconds = forms.FloatField(
-        label=_("Solver seconds"), min_value=0.1, max_value=600, initial=10
-    )
+    seconds = forms.FloatField(label=_("Solver seconds"), min_value=0.1, max_value=600, initial=10)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,7 +50,9 @@ class StrategyForm(forms.Form):
         try:
             value = json.loads(self.cleaned_data[name])
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("Not valid JSON: %(error)s"), params={"error": exc})
+            raise forms.ValidationError(
+                _("Not valid JSON: %(error)s"), params={"error": exc}
+            ) from exc
         if not isinstance(value, dict):
             raise forms.ValidationError(_("An object {…} is expected."))
         return value
