@@ -28,6 +28,7 @@ from fieldvisit.apps.organisation.models import Team
 from fieldvisit.apps.planning.models import DepotChoice, PlanStatus, PlanStop
 from fieldvisit.apps.planning.problem import DEFAULT_SPEEDS_KMH, TeamSpec, time_seconds, zone
 from fieldvisit.apps.training.models import Certification
+from fieldvisit.apps.training.selectors import certified_agents, suspended_agents
 from fieldvisit.engines.routing import GeoPoint
 from fieldvisit.engines.scoring import (
     CaseFacts,
@@ -165,15 +166,16 @@ def skills_on(
         for code in [*codes, name]:
             grants[code].add(name)
     valid: dict[int, set[str]] = {m: set() for m in member_ids}
+    for agent_id, codes in certified_agents(day, list(valid)).items():
+        for code in codes:
+            valid[agent_id] |= grants.get(code, {code})
     lapsed: dict[tuple[int, str], dt.date] = {}
-    rows = Certification.objects.filter(agent_id__in=list(valid), passed_on__lte=day).values_list(
+    rows = Certification.objects.filter(agent_id__in=list(valid), expires_on__lte=day).values_list(
         "agent_id", "course__code", "expires_on"
     )
     for agent_id, code, expires_on in rows:
         for name in grants.get(code, {code}):
-            if expires_on > day:
-                valid[agent_id].add(name)
-            elif expires_on > lapsed.get((agent_id, name), dt.date.min):
+            if expires_on > lapsed.get((agent_id, name), dt.date.min):
                 lapsed[(agent_id, name)] = expires_on
     return valid, lapsed
 
@@ -188,7 +190,8 @@ def team_specs(
 ) -> list[TeamSpec]:
     """Every active team of these branches as the planner sees it on ``day``.
 
-    Members are the team's active field agents. The team's shift is the intersection of their
+    Members are the team's active field agents, less any suspended that day (a serious
+    complaint not yet cleared; the notes say so). The team's shift is the intersection of their
     shifts; its skills are the certifications **every** member holds on the day (expiry
     respected); it starts and ends at the branch, or at a member's home when its planning settings
     say so. A team is *unavailable* (given to the solver as no vehicle) with fewer than
@@ -211,14 +214,23 @@ def team_specs(
     )
     for member in members:
         members_of[member.team_id].append(member)  # type: ignore[arg-type]
+    # A suspended agent (a serious complaint not yet cleared) is left out of the team that day.
+    suspended = suspended_agents(day, [m.pk for m in members])
     valid, lapsed = skills_on([m.pk for m in members], day, courses)
     needed = {purpose: spec.required_certifications for purpose, spec in strategy.purposes.items()}
     all_needed = set().union(*needed.values())
     specs: list[TeamSpec] = []
     for team in teams:
-        people = members_of.get(team.pk, [])
         notes_zh: list[str] = []
         notes_en: list[str] = []
+        people = []
+        for member in members_of.get(team.pk, []):
+            if member.pk in suspended:  # type: ignore[attr-defined]
+                since = suspended[member.pk].started_on  # type: ignore[attr-defined]
+                notes_zh.append(f"{member}自 {since} 起停止外访（严重投诉，待主管解除）。")
+                notes_en.append(f"{member} is suspended from field visits since {since}.")
+            else:
+                people.append(member)
         profiles = [getattr(m, "agent_profile", None) for m in people]
         skills = set(all_needed)
         for member in people:
