@@ -148,7 +148,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "teams": teams,
             "findings": findings,
             "left_out": left_out,
-            "map_data": json.dumps(map_data),
+            "map_data": map_data,
             "editable": plan.status == PlanStatus.DRAFT and plan.solved_at is not None,
             "may_approve": request.user.has_perm("accounts.approve_plan"),
             "route_choices": [(r.pk, r.team.name) for r in routes],
