@@ -13,7 +13,9 @@ from fieldvisit.apps.organisation.models import Branch
 
 
 class BuildForm(forms.Form):
-    date = forms.DateField(label=_("Visit day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(
+        label=_("Visit day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     branch = forms.ModelChoiceField(
         label=_("Branch"), queryset=Branch.objects.none(), required=False
     )
