@@ -16,6 +16,7 @@ urlpatterns = [
     path("planning/", include("fieldvisit.apps.planning.urls")),
     path("audit/", include("fieldvisit.apps.audit.urls")),
     path("imports/", include("fieldvisit.apps.imports.urls")),
+    path("visits/", include("fieldvisit.apps.visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("fieldvisit.api.urls")),

@@ -186,6 +186,10 @@ class Visit(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.date} #{self.order} case {self.case_id}"
 
+    @property
+    def duration_minutes(self) -> int | None:
+        return None if self.duration_seconds is None else round(self.duration_seconds / 60)
+
 
 class VisitEvent(models.Model):
     """One row of a visit's timeline: who, when, from which status to which, and details."""
