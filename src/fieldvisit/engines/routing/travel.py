@@ -158,19 +158,23 @@ def travel_matrices(
 ) -> dict[str, TravelMatrix]:
     """One matrix per travel mode (``modes``: mode → speed in km/h).
 
-    Without ``osrm_url``: :func:`haversine_matrix` at each mode's speed. With it: the
-    ``car`` mode comes from OSRM's ``driving`` profile; other modes scale its metres by their
-    own speed (one OSRM profile serves a city's cars; walking teams use the same streets).
+    Without ``osrm_url``: metres as in :func:`haversine_matrix` (computed once),
+    ``seconds = round(metres / (speed / 3.6))`` per mode. With it: the ``car`` mode is OSRM's
+    ``driving`` table; other modes take its metres at their own speed (one OSRM profile serves
+    a city; scooters and walkers use the same streets).
     """
     if osrm_url is None:
-        return {
-            mode: haversine_matrix(points, speed_kmh=speed, detour_factor=detour_factor)
-            for mode, speed in modes.items()
-        }
-    road = osrm_matrix(points, base_url=osrm_url, timeout=timeout)
+        if detour_factor < 1:
+            raise ValueError("the detour factor must be at least 1")
+        metres = np.rint(haversine_metres(points) * detour_factor).astype(np.int64)
+        road = TravelMatrix(seconds=metres, metres=metres)
+    else:
+        road = osrm_matrix(points, base_url=osrm_url, timeout=timeout)
     out: dict[str, TravelMatrix] = {}
     for mode, speed in modes.items():
-        if mode == "car":
+        if speed <= 0:
+            raise ValueError(f"speed of {mode} must be positive")
+        if mode == "car" and osrm_url is not None:
             out[mode] = road
         else:
             seconds = np.rint(road.metres / (speed / 3.6)).astype(np.int64)
