@@ -88,6 +88,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     loan = factory.SubFactory(LoanFactory)
     branch = factory.SelfAttribute("loan.branch")
+    district = factory.SelfAttribute("loan.borrower.home_district")
     status = CaseStatus.NEW
     opened_on = dt.date(2026, 3, 1)
     snapshot_as_of = dt.date(2026, 3, 9)

@@ -29,12 +29,13 @@ from fieldvisit.apps.cases.selectors import (
     case_list_rows,
     cases_filter,
     cases_for_user,
+    led_team_ids,
 )
 from fieldvisit.apps.cases.views import NO_CASE_ROLES
 
 
 def _refuse_roles_without_cases(user: Any) -> None:
-    if user.role in NO_CASE_ROLES and not user.led_teams.exists():
+    if user.role in NO_CASE_ROLES and not led_team_ids(user):
         raise PermissionDenied
 
 
@@ -93,6 +94,9 @@ class CaseListApi(APIView):
 
 class CaseDetailApi(APIView):
     class OutputSerializer(CaseRowSerializer):
+        class Meta:
+            ref_name = "CaseDetailOutput"
+
         borrower_no = serializers.CharField(source="loan.borrower.borrower_no")
         id_number_masked = serializers.SerializerMethodField()
         phone_masked = serializers.SerializerMethodField()
@@ -116,12 +120,18 @@ class CaseDetailApi(APIView):
 
 class CaseAssignApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "CaseAssignInput"
+
         case_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
         team = serializers.IntegerField(required=False, allow_null=True)
         agent = serializers.IntegerField(required=False, allow_null=True)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "CaseAssignOutput"
+
         assigned = serializers.IntegerField()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
@@ -154,6 +164,9 @@ class CaseAssignApi(APIView):
 
 class CaseEventsApi(APIView):
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "CaseEventsOutput"
+
         id = serializers.IntegerField()
         at = serializers.DateTimeField()
         user = serializers.CharField(source="user.username", allow_null=True, default=None)
@@ -185,6 +198,9 @@ class ContactAttemptOutputSerializer(serializers.Serializer):  # type: ignore[ty
 
 class CaseContactAttemptsApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "CaseContactAttemptsInput"
+
         channel = serializers.ChoiceField(choices=ContactChannel.choices)
         target = serializers.ChoiceField(
             choices=ContactTarget.choices, default=ContactTarget.BORROWER

@@ -114,6 +114,8 @@ class CollectionCase(TimeStampedModel):
     bucket = models.CharField(_("bucket"), max_length=8, blank=True)
     amount_due = MoneyField(_("amount due"), default=0)
     snapshot_as_of = models.DateField(_("snapshot date"))
+    # The borrower's home district, copied at each sync: the list filters on it without a join.
+    district = models.CharField(_("district"), max_length=50, blank=True)
     vulnerable = models.BooleanField(_("vulnerable"), default=False)
     hardship_hold = models.BooleanField(_("hardship hold"), default=False)
 
@@ -144,6 +146,17 @@ class CollectionCase(TimeStampedModel):
                 fields=["branch", "-dpd", "id"],
                 condition=models.Q(closed_on__isnull=True),
                 name="case_open_branch_dpd",
+            ),
+            # A bucket filter (M2 …) with the default sort walks only that bucket's cases.
+            models.Index(
+                fields=["branch", "bucket", "-dpd", "id"],
+                condition=models.Q(closed_on__isnull=True),
+                name="case_open_branch_bucket_dpd",
+            ),
+            models.Index(
+                fields=["branch", "district", "-dpd", "id"],
+                condition=models.Q(closed_on__isnull=True),
+                name="case_open_branch_district_dpd",
             ),
             models.Index(fields=["agent", "closed_on"], name="case_agent"),
             models.Index(fields=["team", "closed_on"], name="case_team"),

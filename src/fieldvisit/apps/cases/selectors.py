@@ -22,22 +22,44 @@ from django.http import Http404
 
 from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.cases.models import CaseEvent, CaseStatus, CollectionCase, ContactAttempt
+from fieldvisit.apps.organisation.models import Team
+
+
+def led_team_ids(user: Any) -> list[int]:
+    """The teams ``user`` leads (one query, remembered on the user object for the request)."""
+    cached: list[int] | None = getattr(user, "_led_team_ids", None)
+    if cached is None:
+        cached = list(Team.objects.filter(lead_id=user.pk).values_list("pk", flat=True))
+        user._led_team_ids = cached
+    return cached
 
 
 def case_scope(user: Any) -> Q | None:
-    """The condition on ``CollectionCase`` rows ``user`` may see; ``None`` means every row."""
+    """The condition on ``CollectionCase`` rows ``user`` may see; ``None`` means every row.
+
+    Conditions are on the case's own columns (no join), so the branch and agent indexes serve
+    the list on a large book.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     role = user.role
     if user.is_superuser or role == Role.ADMIN:
         return None
-    scope = Q(team__lead_id=user.pk)
+    parts = []
     if role == Role.MANAGER and user.branch_id:
-        scope |= Q(branch_id=user.branch_id)
+        parts.append(Q(branch_id=user.branch_id))
     elif role == Role.AGENT:
-        scope |= Q(agent_id=user.pk)
+        parts.append(Q(agent_id=user.pk))
     elif role == Role.LEGAL and user.branch_id:
-        scope |= Q(branch_id=user.branch_id, status=CaseStatus.LEGAL)
+        parts.append(Q(branch_id=user.branch_id, status=CaseStatus.LEGAL))
+    led = led_team_ids(user)
+    if led:
+        parts.append(Q(team_id__in=led))
+    if not parts:
+        return Q(pk__in=[])
+    scope = parts[0]
+    for part in parts[1:]:
+        scope |= part
     return scope
 
 
@@ -65,7 +87,7 @@ def case_may_assign(user: Any) -> bool:
     """Managers and administrators assign within their scope; team leads within their teams."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.role in (Role.ADMIN, Role.MANAGER) or user.is_superuser or user.led_teams.exists()
+    return user.role in (Role.ADMIN, Role.MANAGER) or user.is_superuser or bool(led_team_ids(user))
 
 
 def case_events(case: CollectionCase) -> QuerySet[CaseEvent]:
@@ -141,7 +163,7 @@ def cases_filter(cases: QuerySet[CollectionCase], filters: CaseFilters) -> Query
     if filters.unassigned:
         conditions &= Q(agent__isnull=True)
     if filters.district:
-        conditions &= Q(loan__borrower__home_district=filters.district)
+        conditions &= Q(district=filters.district)
     if filters.has_promise is not None:
         promise = Q(status=CaseStatus.PROMISE_TO_PAY)
         conditions &= promise if filters.has_promise else ~promise
@@ -163,6 +185,7 @@ def case_list_rows(cases: QuerySet[CollectionCase]) -> QuerySet[CollectionCase]:
         "closed_on",
         "vulnerable",
         "hardship_hold",
+        "district",
         "loan__loan_no",
         "loan__product__name",
         "loan__product__name_en",

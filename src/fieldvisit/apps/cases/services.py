@@ -100,8 +100,9 @@ def cases_sync_from_snapshot(
          new case (status new), with an "opened" event;
       3. an open case closes as ``written_off`` / ``closed`` when the core system wrote the loan
          off / settled it, as ``cured`` when DPD is 0; the close writes a status event;
-      4. other open cases take the row's DPD, bucket and total due (unless the case already holds
-         a later snapshot: re-running an old day never moves a case back in time).
+      4. other open cases take the row's DPD, bucket and total due, and the borrower's current
+         home district (unless the case already holds a later snapshot: re-running an old day
+         never moves a case back in time).
     Loans absent from ``rows`` are left alone: the batch may be partitioned.
     Signature ``(as_of, rows)`` is the delinquency app's snapshot hook.
     """
@@ -139,6 +140,7 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
             "bucket",
             "amount_due",
             "snapshot_as_of",
+            "district",
             "updated_at",
         )
     }
@@ -146,10 +148,10 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
         loan_id for loan_id, row in by_loan.items() if loan_id in open_cases or row.dpd >= threshold
     ]
     loans = {
-        loan_id: (branch_id, status)
-        for loan_id, branch_id, status in Loan.objects.filter(pk__in=candidates).values_list(
-            "pk", "branch_id", "status"
-        )
+        loan_id: (branch_id, status, district)
+        for loan_id, branch_id, status, district in Loan.objects.filter(
+            pk__in=candidates
+        ).values_list("pk", "branch_id", "status", "borrower__home_district")
     }
     at = now()
     events: list[CaseEvent] = []
@@ -157,6 +159,7 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
         CollectionCase(
             loan_id=loan_id,
             branch_id=loans[loan_id][0],
+            district=loans[loan_id][2],
             status=CaseStatus.NEW,
             opened_on=as_of,
             dpd=row.dpd,
@@ -189,20 +192,23 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
         row = by_loan[loan_id]
         if case.snapshot_as_of > as_of:
             continue
-        loan_status = loans.get(loan_id, (None, LoanStatus.ACTIVE))[1]
+        _branch, loan_status, district = loans.get(
+            loan_id, (None, LoanStatus.ACTIVE, case.district)
+        )
         close_as = {
             LoanStatus.WRITTEN_OFF: CaseStatus.WRITTEN_OFF,
             LoanStatus.SETTLED: CaseStatus.CLOSED,
         }.get(loan_status, CaseStatus.CURED if row.dpd == 0 else None)
-        figures = (row.dpd, row.bucket, row.total_due, as_of)
+        figures = (row.dpd, row.bucket, row.total_due, as_of, district)
         if close_as is None and figures == (
             case.dpd,
             case.bucket,
             case.amount_due,
             case.snapshot_as_of,
+            case.district,
         ):
             continue
-        case.dpd, case.bucket, case.amount_due, case.snapshot_as_of = figures
+        case.dpd, case.bucket, case.amount_due, case.snapshot_as_of, case.district = figures
         case.updated_at = at  # bulk_update does not apply auto_now
         if close_as is not None:
             events.append(
@@ -220,7 +226,16 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
         changed.append(case)
     CollectionCase.objects.bulk_update(
         changed,
-        ["dpd", "bucket", "amount_due", "snapshot_as_of", "status", "closed_on", "updated_at"],
+        [
+            "dpd",
+            "bucket",
+            "amount_due",
+            "snapshot_as_of",
+            "district",
+            "status",
+            "closed_on",
+            "updated_at",
+        ],
     )
     CaseEvent.objects.bulk_create(events)
     return SyncResult(opened=len(new_cases), updated=len(changed) - closed, closed=closed)

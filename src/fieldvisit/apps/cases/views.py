@@ -42,6 +42,7 @@ from fieldvisit.apps.cases.selectors import (
     case_may_assign,
     cases_filter,
     cases_for_user,
+    led_team_ids,
 )
 from fieldvisit.apps.cases.transitions import allowed_next
 from fieldvisit.apps.common.clock import business_date
@@ -53,7 +54,7 @@ NO_CASE_ROLES = frozenset({Role.TRAINER, Role.ANALYST})
 
 
 def _require_case_role(request: HttpRequest) -> None:
-    if request.user.role in NO_CASE_ROLES and not request.user.led_teams.exists():  # type: ignore[union-attr]
+    if request.user.role in NO_CASE_ROLES and not led_team_ids(request.user):  # type: ignore[union-attr]
         raise PermissionDenied
 
 
