@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("fieldvisit.apps.cases.urls")),
     path("planning/", include("fieldvisit.apps.planning.urls")),
     path("audit/", include("fieldvisit.apps.audit.urls")),
+    path("training/", include("fieldvisit.apps.training.urls")),
     path("imports/", include("fieldvisit.apps.imports.urls")),
     path("visits/", include("fieldvisit.apps.visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
