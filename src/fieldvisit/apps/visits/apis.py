@@ -263,7 +263,7 @@ class MyTasksApi(APIView):
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        tasks = FollowUpTask.objects.filter(assignee=request.user, state=TaskState.OPEN).order_by(
-            "due_on", "id"
-        )
+        tasks = FollowUpTask.objects.filter(
+            assignee_id=request.user.pk, state=TaskState.OPEN
+        ).order_by("due_on", "id")
         return Response(self.OutputSerializer(tasks, many=True).data)

@@ -28,14 +28,14 @@ from fieldvisit.apps.visits.models import (
 )
 from fieldvisit.apps.visits.uploads import PhotoRejected, check_photo, max_photos
 
-MONEY_ERRORS = {
+MONEY_ERRORS: dict[str, Any] = {
     "min_value": _("Cannot be negative."),
     "invalid": _("Enter an amount, e.g. 1200.50."),
     "max_decimal_places": _("At most two decimals (fen)."),
     "max_digits": _("That amount is too large."),
     "max_whole_digits": _("That amount is too large."),
 }
-RATING_ERRORS = {
+RATING_ERRORS: dict[str, Any] = {
     "min_value": _("Choose 1 to 5."),
     "max_value": _("Choose 1 to 5."),
     "invalid": _("Choose 1 to 5."),
@@ -175,7 +175,7 @@ class ReportInput(serializers.Serializer):  # type: ignore[type-arg]
         return checked
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         talked = attrs["outcome"] in TALKED_OUTCOMES
         if attrs["outcome"] == Outcome.MET_FAMILY and not attrs.get("met_relation", "").strip():
             errors["met_relation"] = _("Say who you met (e.g. spouse, parent).")

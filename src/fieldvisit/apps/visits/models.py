@@ -262,7 +262,7 @@ class ReportQuerySet(models.QuerySet["VisitReport"]):
     def update(self, **kwargs: Any) -> NoReturn:
         _refuse("update")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         _refuse("delete")
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -432,7 +432,7 @@ class ReportPhoto(models.Model):
         verbose_name_plural = _("visit photos")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""
 
 
 class PromiseStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -30,7 +31,7 @@ def max_photos() -> int:
 
 @dataclass(frozen=True)
 class CheckedPhoto:
-    upload: UploadedFile
+    upload: UploadedFile[Any]
     content_type: str
     size: int
     sha256: str
@@ -40,7 +41,7 @@ class PhotoRejected(ValueError):
     """The file is not an accepted image or is too large; the message is for the user."""
 
 
-def check_photo(upload: UploadedFile) -> CheckedPhoto:
+def check_photo(upload: UploadedFile[Any]) -> CheckedPhoto:
     """Size first (cheap), then the content type from the bytes; the hash identifies the file."""
     size = upload.size or 0
     limit = max_bytes()
@@ -64,7 +65,7 @@ def check_photo(upload: UploadedFile) -> CheckedPhoto:
     return CheckedPhoto(upload, content_type, size, digest.hexdigest())
 
 
-def _sniff(upload: UploadedFile) -> str | None:
+def _sniff(upload: UploadedFile[Any]) -> str | None:
     upload.seek(0)
     try:
         from PIL import Image, UnidentifiedImageError

@@ -210,7 +210,7 @@ def _form_context(visit: Visit, values: Any, errors: Any) -> dict[str, Any]:
 
 def _posted(request: HttpRequest) -> QueryDict:
     data = request.POST.copy()
-    data.setlist("photos", request.FILES.getlist("photos"))
+    data.setlist("photos", request.FILES.getlist("photos"))  # type: ignore[arg-type]
     return data
 
 
@@ -285,7 +285,7 @@ def _lines(report: VisitReport) -> list[dict[str, Any]]:
 
 def _report_values(report: VisitReport) -> QueryDict:
     values = QueryDict(mutable=True)
-    for name in ReportInput().fields:
+    for name in list(ReportInput().fields.keys()):
         if name in ("client_id", "photos") or name in sfs.KEYS:
             continue
         value = getattr(report, name, None)
