@@ -10,4 +10,5 @@ urlpatterns = [
     path("v1/plans/", include("fieldvisit.apps.planning.api_urls")),
     path("v1/imports/", include("fieldvisit.apps.imports.api_urls")),
     path("v1/visits/", include("fieldvisit.apps.visits.api_urls")),
+    path("v1/training/", include("fieldvisit.apps.training.api_urls")),
 ]
