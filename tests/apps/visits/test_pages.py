@@ -60,3 +60,15 @@ def test_a_manager_sees_the_brief_without_the_exact_address(day):
 
     assert visit.case.loan.borrower.home_address not in page
     assert 'data-testid="check-in"' not in page
+
+
+def test_a_replanned_day_shows_the_new_plans_stops_only(day):
+    from fieldvisit.apps.planning.models import PlanStatus, VisitPlan
+
+    old_plan = day.visits["first"].plan_stop.route.plan
+    VisitPlan.objects.filter(pk=old_plan.pk).update(status=PlanStatus.SUPERSEDED)
+
+    page = client_for(day.users["agent_a1"]).get("/visits/today/").content.decode()
+
+    assert page.count('data-testid="stop"') == 0
+    assert 'data-testid="no-route"' in page

@@ -21,12 +21,14 @@ from django.http import Http404
 
 from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.cases.models import CollectionCase, ContactAttempt
+from fieldvisit.apps.planning.models import PlanStatus
 from fieldvisit.apps.visits.models import (
     FollowUpTask,
     PromiseToPay,
     TaskState,
     Visit,
     VisitReport,
+    VisitStatus,
 )
 
 
@@ -64,10 +66,15 @@ def visit_get_for_user(user: Any, pk: object) -> Visit:
 
 
 def visits_on(user: Any, day: dt.date) -> QuerySet[Visit]:
-    """The visits of ``user``'s scope on ``day``, in route order, with what a route row shows."""
+    """The visits of ``user``'s scope on ``day``, in route order, with what a route row shows.
+
+    A visit of a plan that was replanned (superseded) and never started is left out: the new
+    plan's stop has its own visit.
+    """
     return (
         visits_for_user(user)
         .filter(date=day)
+        .exclude(plan_stop__route__plan__status=PlanStatus.SUPERSEDED, status=VisitStatus.PLANNED)
         .select_related("case__loan__borrower", "team", "check_in")
         .order_by("team__code", "order", "id")
     )
