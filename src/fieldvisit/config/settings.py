@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "fieldvisit.apps.cases",
     "fieldvisit.apps.planning",
     "fieldvisit.apps.visits",
+    # After cases and visits: their snapshot hooks run in this order (remedies, promises, legal).
+    "fieldvisit.apps.remedies",
+    "fieldvisit.apps.followup",
+    "fieldvisit.apps.legal",
 ]
 
 MIDDLEWARE = [
@@ -217,3 +221,16 @@ LOGGING = {
 }
 
 FIELDVISIT_AS_OF = os.environ.get("FIELDVISIT_AS_OF")  # pins "today" for demos and tests
+
+# Remedies, promises and escalation (issue 7). Policies are mappings over the engines' defaults.
+REMEDY_POLICY: dict[str, object] = {}  # engines.restructuring.RemedyPolicy fields
+ESCALATION_POLICY: dict[str, object] = {}  # engines.escalation.EscalationPolicy fields
+# Largest claim (yuan) a role may approve without its own ApprovalLimit row; None: no cap.
+REMEDY_APPROVAL_LIMITS = {"manager": "300000.00", "admin": None}
+PROMISE_GRACE_DAYS = int(os.environ.get("PROMISE_GRACE_DAYS", "3"))
+REMEDY_GRACE_DAYS = int(os.environ.get("REMEDY_GRACE_DAYS", "3"))
+# TrueType CJK fonts for PDFs, first found wins (Debian's fonts-wqy-microhei / -zenhei).
+PDF_CJK_FONT_PATHS = env_list(
+    "PDF_CJK_FONT_PATHS",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc,/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)

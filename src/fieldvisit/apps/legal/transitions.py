@@ -1,0 +1,33 @@
+"""The legal pipeline: a manager decides on a recommendation, then the stages in order (a stage
+may be skipped forward: a case may be filed without a separate notice); closed is reachable from
+every stage (settled, withdrawn, or enforcement finished)."""
+
+from __future__ import annotations
+
+from fieldvisit.apps.legal.models import LegalStatus
+
+S = LegalStatus
+
+STAGES: tuple[LegalStatus, ...] = (S.NOTICE_SENT, S.FILED, S.JUDGMENT, S.ENFORCEMENT, S.CLOSED)
+
+TRANSITIONS: dict[LegalStatus, frozenset[LegalStatus]] = {
+    S.RECOMMENDED: frozenset({S.APPROVED, S.DECLINED}),
+    S.DECLINED: frozenset(),
+    S.APPROVED: frozenset(STAGES),
+    S.NOTICE_SENT: frozenset(STAGES[1:]),
+    S.FILED: frozenset(STAGES[2:]),
+    S.JUDGMENT: frozenset(STAGES[3:]),
+    S.ENFORCEMENT: frozenset(STAGES[4:]),
+    S.CLOSED: frozenset(),
+}
+
+# With the legal officer: approved and not closed.
+ACTIVE = frozenset({S.APPROVED, S.NOTICE_SENT, S.FILED, S.JUDGMENT, S.ENFORCEMENT})
+
+
+def allowed_next(status: str) -> frozenset[LegalStatus]:
+    return TRANSITIONS[LegalStatus(status)]
+
+
+def is_allowed(from_status: str, to_status: str) -> bool:
+    return LegalStatus(to_status) in allowed_next(from_status)

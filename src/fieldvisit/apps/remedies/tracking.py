@@ -1,0 +1,150 @@
+"""The nightly batch's view of remedies: applied ones on track or broken, pending ones lapsed.
+
+Registered as a snapshot hook (``apps.py``), so it runs inside the day's snapshot transaction,
+after the cases were synced. Idempotent: re-running a day finds nothing new to mark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _t
+
+from fieldvisit.apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, CollectionCase
+from fieldvisit.apps.cases.services import case_transition
+from fieldvisit.apps.cases.transitions import is_allowed as case_may_move
+from fieldvisit.apps.common.clock import now
+from fieldvisit.apps.remedies.models import RemedyProposal, RemedyStatus, Tracking
+from fieldvisit.apps.remedies.services import proposal_move
+from fieldvisit.apps.remedies.transitions import PENDING
+from fieldvisit.apps.visits.models import FollowUpTask, TaskKind
+
+#: Days an instalment of a new schedule may be late before the remedy counts as broken.
+DEFAULT_REMEDY_GRACE_DAYS = 3
+#: Days an approved remedy waits for the borrower's acceptance before it lapses.
+DEFAULT_ACCEPT_DAYS = 14
+
+
+def remedy_grace_days() -> int:
+    return int(getattr(settings, "REMEDY_GRACE_DAYS", DEFAULT_REMEDY_GRACE_DAYS))
+
+
+def remedies_track_from_snapshot(as_of: dt.date, rows: Any) -> None:
+    """Snapshot hook: mark applied remedies and lapse the stale pending ones (see the module)."""
+    dpd_by_loan = _dpd_by_loan(rows)
+    remedies_track(as_of, dpd_by_loan)
+    remedies_lapse(as_of)
+
+
+def _dpd_by_loan(rows: Any) -> dict[int, int]:
+    frame = getattr(rows, "frame", None)
+    if frame is not None:
+        return dict(zip(frame["loan_id"].to_list(), frame["dpd"].to_list(), strict=True))
+    return {row.loan_id: row.dpd for row in rows}
+
+
+@transaction.atomic
+def remedies_track(as_of: dt.date, dpd_by_loan: dict[int, int]) -> tuple[int, int]:
+    """Mark each applied remedy on track or broken at ``as_of``; returns (on track, broken).
+
+    A remedy is broken when its loan is more than the grace days past due under the new
+    schedule (a loan missing from the day's rows did not change and is not delinquent: the
+    snapshot writes every delinquent loan every day). A broken remedy gets a follow-up task for
+    the case's agent, and its case moves to "promise broken" where the table allows.
+    """
+    grace = remedy_grace_days()
+    applied = list(
+        RemedyProposal.objects.filter(status=RemedyStatus.APPLIED, applied_on__lte=as_of)
+        .select_related("case")
+        .order_by("id")
+    )
+    broken = [p for p in applied if dpd_by_loan.get(p.loan_id, 0) > grace]
+    on_track = [p.pk for p in applied if p not in broken]
+    RemedyProposal.objects.filter(pk__in=on_track).update(
+        tracking=Tracking.ON_TRACK, tracked_on=as_of, updated_at=now()
+    )
+    for proposal in broken:
+        dpd = dpd_by_loan[proposal.loan_id]
+        reason = _t("%(dpd)d days past due under the new schedule on %(day)s") % {
+            "dpd": dpd,
+            "day": as_of.isoformat(),
+        }
+        proposal_move(
+            proposal,
+            to_status=RemedyStatus.BROKEN,
+            user=None,
+            reason=reason,
+            tracking=Tracking.BROKEN,
+            tracked_on=as_of,
+        )
+        _follow_up_broken(proposal, as_of, reason)
+    return len(on_track), len(broken)
+
+
+def _follow_up_broken(proposal: RemedyProposal, as_of: dt.date, reason: str) -> None:
+    # The batch may have closed the remedy's case (cured) and opened a new one for the loan.
+    case = (
+        CollectionCase.objects.filter(loan_id=proposal.loan_id, closed_on__isnull=True).first()
+        or proposal.case
+    )
+    FollowUpTask.objects.create(
+        case=case,
+        kind=TaskKind.CALL,
+        due_on=as_of,
+        assignee=case.agent,
+        note=_t("Remedy #%(id)s broken: %(reason)s.") % {"id": proposal.pk, "reason": reason},
+    )
+    if not case.is_open:
+        return
+    if case_may_move(case.status, CaseStatus.PROMISE_BROKEN):
+        case_transition(
+            case=case,
+            to_status=CaseStatus.PROMISE_BROKEN,
+            user=None,
+            reason=_t("Remedy #%(id)s broken") % {"id": proposal.pk},
+            on=as_of,
+        )
+    else:
+        CaseEvent.objects.create(
+            case=case,
+            at=now(),
+            kind=CaseEventKind.NOTE,
+            reason=_t("Remedy #%(id)s broken") % {"id": proposal.pk},
+            data={"remedy_id": proposal.pk, "as_of": as_of.isoformat()},
+        )
+
+
+@transaction.atomic
+def remedies_lapse(as_of: dt.date) -> int:
+    """Lapse pending proposals the calendar overtook: the chosen schedule's first due date is
+    on or before ``as_of``, or an approval waited more than the acceptance days. Returns the
+    number lapsed."""
+    accept_days = int(getattr(settings, "REMEDY_ACCEPT_DAYS", DEFAULT_ACCEPT_DAYS))
+    lapsed = 0
+    for proposal in _pending(as_of):
+        option = proposal.chosen
+        first_due = dt.date.fromisoformat(str(option["first_due"])) if option else None
+        waited = (
+            proposal.status == RemedyStatus.APPROVED
+            and proposal.decided_at is not None
+            and (as_of - proposal.decided_at.date()).days > accept_days
+        )
+        if (first_due is not None and first_due <= as_of) or waited:
+            proposal_move(
+                proposal,
+                to_status=RemedyStatus.LAPSED,
+                user=None,
+                reason=_t("Not applied in time (%(day)s)") % {"day": as_of.isoformat()},
+            )
+            lapsed += 1
+    return lapsed
+
+
+def _pending(as_of: dt.date) -> Iterable[RemedyProposal]:
+    return RemedyProposal.objects.filter(status__in=sorted(PENDING), as_of__lte=as_of).order_by(
+        "id"
+    )
