@@ -324,3 +324,15 @@ def test_a_team_lead_reassigns_within_the_team(world):
 
     assert count == 1
     assert CollectionCase.objects.get(pk=world.cases["mine"].pk).agent == world.users["agent_a2"]
+
+
+def test_the_sync_is_registered_as_the_delinquency_snapshot_hook(db):
+    from fieldvisit.apps.cases.services import cases_snapshot_hook
+    from fieldvisit.apps.delinquency import hooks
+
+    loan = LoanFactory()
+    assert cases_snapshot_hook in hooks._hooks
+
+    cases_snapshot_hook(AS_OF, [row(loan, 33, "M2")])
+
+    assert CollectionCase.objects.get(loan=loan).bucket == "M2"

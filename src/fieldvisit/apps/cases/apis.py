@@ -27,6 +27,7 @@ from fieldvisit.apps.cases.selectors import (
     case_events,
     case_get_for_user,
     case_list_rows,
+    case_may_assign,
     cases_filter,
     cases_for_user,
     led_team_ids,
@@ -149,7 +150,7 @@ class CaseAssignApi(APIView):
             agent = agents_for(request.user).filter(pk=values["agent"]).first()
             if agent is None:
                 raise ValidationError({"agent": ["unknown agent"]})
-        if not services.case_may_assign(request.user):
+        if not case_may_assign(request.user):
             raise PermissionDenied
         count = services.case_assign(
             actor=request.user,

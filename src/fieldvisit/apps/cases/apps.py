@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
         # Cases open and close from each day's delinquency snapshot, inside the snapshot's
         # transaction (see fieldvisit.apps.delinquency.hooks).
         if apps.is_installed("fieldvisit.apps.delinquency"):
-            from fieldvisit.apps.cases.services import cases_sync_from_snapshot
+            from fieldvisit.apps.cases.services import cases_snapshot_hook
             from fieldvisit.apps.delinquency.hooks import register_snapshot_hook
 
-            register_snapshot_hook(cases_sync_from_snapshot)
+            register_snapshot_hook(cases_snapshot_hook)

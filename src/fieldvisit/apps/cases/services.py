@@ -195,10 +195,13 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
         _branch, loan_status, district = loans.get(
             loan_id, (None, LoanStatus.ACTIVE, case.district)
         )
-        close_as = {
-            LoanStatus.WRITTEN_OFF: CaseStatus.WRITTEN_OFF,
-            LoanStatus.SETTLED: CaseStatus.CLOSED,
-        }.get(loan_status, CaseStatus.CURED if row.dpd == 0 else None)
+        close_as: CaseStatus | None = None
+        if loan_status == LoanStatus.WRITTEN_OFF:
+            close_as = CaseStatus.WRITTEN_OFF
+        elif loan_status == LoanStatus.SETTLED:
+            close_as = CaseStatus.CLOSED
+        elif row.dpd == 0:
+            close_as = CaseStatus.CURED
         figures = (row.dpd, row.bucket, row.total_due, as_of, district)
         if close_as is None and figures == (
             case.dpd,
@@ -239,6 +242,11 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
     )
     CaseEvent.objects.bulk_create(events)
     return SyncResult(opened=len(new_cases), updated=len(changed) - closed, closed=closed)
+
+
+def cases_snapshot_hook(as_of: dt.date, rows: Iterable[SnapshotLike]) -> None:
+    """The delinquency app's snapshot hook: :func:`cases_sync_from_snapshot` for the day."""
+    cases_sync_from_snapshot(as_of, rows)
 
 
 def case_open_or_update_from_snapshot(
@@ -399,7 +407,7 @@ def _may_assign_to_team(actor: Any, team: Team) -> bool:
         return True
     if actor.role == Role.MANAGER and actor.branch_id == team.branch_id:
         return True
-    return team.lead_id == actor.pk
+    return bool(team.lead_id == actor.pk)
 
 
 @transaction.atomic

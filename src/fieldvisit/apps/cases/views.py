@@ -54,7 +54,7 @@ NO_CASE_ROLES = frozenset({Role.TRAINER, Role.ANALYST})
 
 
 def _require_case_role(request: HttpRequest) -> None:
-    if request.user.role in NO_CASE_ROLES and not led_team_ids(request.user):  # type: ignore[union-attr]
+    if getattr(request.user, "role", None) in NO_CASE_ROLES and not led_team_ids(request.user):
         raise PermissionDenied
 
 
