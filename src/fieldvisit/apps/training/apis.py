@@ -101,6 +101,9 @@ class SessionDetailSerializer(SessionSerializer):
 
 class SessionListApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "TrainingSessionListInput"
+
         course = serializers.SlugRelatedField(
             slug_field="code", queryset=Course.objects.filter(active=True)
         )
@@ -141,7 +144,13 @@ class SessionDetailApi(APIView):
 
 class SessionResultsApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "TrainingSessionResultsInput"
+
         class Row(serializers.Serializer):  # type: ignore[type-arg]
+            class Meta:
+                ref_name = "TrainingResultRow"
+
             agent = serializers.IntegerField()
             attended = serializers.BooleanField()
             score = serializers.DecimalField(
@@ -236,6 +245,9 @@ class AssignabilityApi(APIView):
 
 class SummaryApi(APIView):
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "TrainingSummaryOutput"
+
         date = serializers.DateField()
         agents = serializers.IntegerField()
         certified = serializers.IntegerField()
@@ -311,6 +323,9 @@ class ComplaintListApi(APIView):
 
 class SuspensionClearApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "TrainingSuspensionClearInput"
+
         on_date = serializers.DateField()
         note = serializers.CharField()
 
@@ -350,6 +365,9 @@ class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class QADrawApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "TrainingQADrawInput"
+
         month = serializers.DateField(input_formats=["%Y-%m"])
         seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
 
@@ -394,6 +412,9 @@ class QAReviewListApi(APIView):
 
 class QAReviewSubmitApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "TrainingQAReviewSubmitInput"
+
         conduct = serializers.IntegerField()
         empathy = serializers.IntegerField()
         accuracy = serializers.IntegerField()
