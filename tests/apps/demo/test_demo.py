@@ -39,6 +39,7 @@ def test_demo_setup_generates_imports_batches_and_makes_logins(tmp_path):
     assert manager.branch is not None
     assert agent.role == Role.AGENT
     assert agent.team is not None
+    assert User.objects.get(username="legal").branch == manager.branch
     for username in ("admin", "manager", "agent", "trainer", "legal", "analyst"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 

@@ -19,6 +19,7 @@ from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.accounts.services import user_create
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.loans.models import Loan
+from fieldvisit.apps.organisation.models import Branch
 
 DEMO_PASSWORD = "fieldvisit-demo"  # noqa: S105 - printed on screen by design, demo only
 #: Months of month-end snapshots the demo stores before its business date (history for analytics).
@@ -73,8 +74,17 @@ def demo_users_create() -> list[DemoLogin]:
             password=DEMO_PASSWORD,
             role=login.role,
             display_name=login.display_name,
+            branch=_first_branch() if login.role in BRANCH_ROLES else None,
         )
     return list(DEMO_LOGINS)
+
+
+#: Roles whose view is scoped to a branch: the demo puts them in the first branch.
+BRANCH_ROLES = frozenset({Role.MANAGER, Role.LEGAL, Role.TRAINER})
+
+
+def _first_branch() -> Branch | None:
+    return Branch.objects.order_by("code").first()
 
 
 def _imported_user_for(role: Role) -> User | None:
