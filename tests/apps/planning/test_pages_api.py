@@ -114,12 +114,12 @@ def test_the_strategy_page_saves_a_new_version(client, field_day):
     client.force_login(field_day.manager)
     page = client.get(reverse("planning:strategy"))
     form = page.context["form"]
-    data = form.initial["data"].replace('"service_minutes": 30', '"service_minutes": 40', 1)
+    data = form.initial["strategy"].replace('"service_minutes": 30', '"service_minutes": 40', 1)
 
     response = client.post(
         reverse("planning:strategy"),
         {
-            "data": data,
+            "strategy": data,
             "certification_courses": form.initial["certification_courses"],
             "note": "longer first contacts",
         },
@@ -131,7 +131,7 @@ def test_the_strategy_page_saves_a_new_version(client, field_day):
     assert active.data["purposes"]["first_contact"]["service_minutes"] == 40
     bad = client.post(
         reverse("planning:strategy"),
-        {"data": '{"name": "x"}', "certification_courses": "{}", "note": "broken"},
+        {"strategy": '{"name": "x"}', "certification_courses": "{}", "note": "broken"},
     )
     assert bad.status_code == 200
     assert 'data-testid="strategy-error"' in bad.content.decode()

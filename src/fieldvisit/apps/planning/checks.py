@@ -224,10 +224,16 @@ def plan_check(plan: VisitPlan) -> list[dict[str, Any]]:
     # Visits are the compliance check's business (step 2): only the other exclusions here.
     facts = case_facts(open_cases, day, lookback_visits=0, exclude_plan=plan.pk)
     for fact in facts:
-        result = evaluate(fact, strategy, day)
-        if isinstance(result, Exclusion) and result.kind is not None:
+        screened = evaluate(fact, strategy, day)
+        if isinstance(screened, Exclusion) and screened.kind is not None:
             case_id = int(fact.case_id)
-            add(result.rule_id, result.reason_zh, result.reason_en, by_case[case_id][0], case_id)
+            add(
+                screened.rule_id,
+                screened.reason_zh,
+                screened.reason_en,
+                by_case[case_id][0],
+                case_id,
+            )
     return findings
 
 

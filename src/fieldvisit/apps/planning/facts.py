@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from fieldvisit.apps.accounts.models import User
 from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.cases.models import (
     CaseStatus,
@@ -166,8 +167,8 @@ def skills_on(
         for code in [*codes, name]:
             grants[code].add(name)
     valid: dict[int, set[str]] = {m: set() for m in member_ids}
-    for agent_id, codes in certified_agents(day, list(valid)).items():
-        for code in codes:
+    for agent_id, held_codes in certified_agents(day, list(valid)).items():
+        for code in held_codes:
             valid[agent_id] |= grants.get(code, {code})
     lapsed: dict[tuple[int, str], dt.date] = {}
     rows = Certification.objects.filter(agent_id__in=list(valid), expires_on__lte=day).values_list(
@@ -204,16 +205,14 @@ def team_specs(
         .select_related("branch", "planning_settings")
         .order_by("branch_id", "code")
     )
-    members_of: dict[int, list[object]] = defaultdict(list)
-    from fieldvisit.apps.accounts.models import User
-
+    members_of: dict[int | None, list[User]] = defaultdict(list)
     members = (
         User.objects.filter(team__in=teams, is_active=True, role=Role.AGENT)
         .select_related("agent_profile")
         .order_by("pk")
     )
     for member in members:
-        members_of[member.team_id].append(member)  # type: ignore[arg-type]
+        members_of[member.team_id].append(member)
     # A suspended agent (a serious complaint not yet cleared) is left out of the team that day.
     suspended = suspended_agents(day, [m.pk for m in members])
     valid, lapsed = skills_on([m.pk for m in members], day, courses)
@@ -223,10 +222,10 @@ def team_specs(
     for team in teams:
         notes_zh: list[str] = []
         notes_en: list[str] = []
-        people = []
+        people: list[User] = []
         for member in members_of.get(team.pk, []):
-            if member.pk in suspended:  # type: ignore[attr-defined]
-                since = suspended[member.pk].started_on  # type: ignore[attr-defined]
+            if member.pk in suspended:
+                since = suspended[member.pk].started_on
                 notes_zh.append(f"{member}自 {since} 起停止外访（严重投诉，待主管解除）。")
                 notes_en.append(f"{member} is suspended from field visits since {since}.")
             else:
@@ -234,10 +233,10 @@ def team_specs(
         profiles = [getattr(m, "agent_profile", None) for m in people]
         skills = set(all_needed)
         for member in people:
-            held = valid[member.pk]  # type: ignore[attr-defined]
+            held = valid[member.pk]
             skills &= held
             for name in sorted(all_needed - held):
-                expired = lapsed.get((member.pk, name))  # type: ignore[attr-defined]
+                expired = lapsed.get((member.pk, name))
                 if expired:
                     notes_zh.append(f"{member}的「{name}」证书已于 {expired} 过期。")
                     notes_en.append(f"{member}'s {name} certificate expired on {expired}.")
@@ -259,10 +258,11 @@ def team_specs(
             notes_zh.append(f"{member}没有外访员资料（住址、班次）。")
             notes_en.append(f"{member} has no agent profile (home, shift).")
         shift = (0, 0)
+        present = [p for p in profiles if p is not None]
         if people and not missing_profile:
             shift = (
-                max(time_seconds(p.shift_start) for p in profiles),  # type: ignore[union-attr]
-                min(time_seconds(p.shift_end) for p in profiles),  # type: ignore[union-attr]
+                max(time_seconds(p.shift_start) for p in present),
+                min(time_seconds(p.shift_end) for p in present),
             )
             if shift[0] >= shift[1]:
                 available = False
@@ -283,7 +283,7 @@ def team_specs(
                     p
                     for m, p in zip(people, profiles, strict=True)
                     if p is not None and m.pk == settings_row.depot_member_id
-                ),  # type: ignore[attr-defined]
+                ),
                 None,
             )
             if home is not None:
@@ -304,11 +304,8 @@ def team_specs(
             TeamSpec(
                 team_id=team.pk,
                 branch_id=team.branch_id,
-                members=tuple(m.pk for m in people),  # type: ignore[attr-defined]
-                member_skills={
-                    str(m.pk): tuple(sorted(valid[m.pk]))
-                    for m in people  # type: ignore[attr-defined]
-                },
+                members=tuple(m.pk for m in people),
+                member_skills={str(m.pk): tuple(sorted(valid[m.pk])) for m in people},
                 skills=frozenset(skills),
                 shift=shift,
                 start=start,

@@ -23,16 +23,17 @@ class BuildForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        branch = self.fields["branch"]
+        assert isinstance(branch, forms.ModelChoiceField)
         if user.is_superuser or user.role == Role.ADMIN:
-            self.fields["branch"].queryset = Branch.objects.all()
-            self.fields["branch"].empty_label = _("All branches")
+            branch.queryset = Branch.objects.all()
+            branch.empty_label = _("All branches")
         else:
             # A manager plans their own branch only.
-            self.fields["branch"].queryset = Branch.objects.filter(pk=user.branch_id)
-            self.fields["branch"].required = True
-            self.fields["branch"].initial = user.branch_id
-            self.fields["branch"].empty_label = None
+            branch.queryset = Branch.objects.filter(pk=user.branch_id)
+            branch.required = True
+            branch.initial = user.branch_id
+            branch.empty_label = None
 
 
 class RemoveForm(forms.Form):
@@ -40,7 +41,7 @@ class RemoveForm(forms.Form):
 
 
 class StrategyForm(forms.Form):
-    data = forms.CharField(
+    strategy = forms.CharField(
         label=_("Strategy (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"})
     )
     certification_courses = forms.CharField(
@@ -59,8 +60,8 @@ class StrategyForm(forms.Form):
             raise forms.ValidationError(_("An object {…} is expected."))
         return value
 
-    def clean_data(self) -> Any:
-        return self._json("data")
+    def clean_strategy(self) -> Any:
+        return self._json("strategy")
 
     def clean_certification_courses(self) -> Any:
         return self._json("certification_courses")

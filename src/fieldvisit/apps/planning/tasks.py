@@ -16,13 +16,13 @@ from django.db import transaction
 from fieldvisit.apps.planning import services
 
 
-@shared_task(name="planning.build_branch", acks_late=True)
+@shared_task(name="planning.build_branch", acks_late=True)  # type: ignore[untyped-decorator]
 def plan_build_branch(plan_id: int, branch_id: int, seconds: float) -> dict[str, Any]:
     """Solve and store one branch's part of a plan (idempotent: a retry replaces the part)."""
     return services.plan_build_branch(plan_id=plan_id, branch_id=branch_id, seconds=seconds)
 
 
-@shared_task(name="planning.finish", acks_late=True)
+@shared_task(name="planning.finish", acks_late=True)  # type: ignore[untyped-decorator]
 def plan_finish(_results: object, plan_id: int) -> int:
     """Totals and the full check once every part is stored."""
     return services.plan_finish(plan_id=plan_id).pk

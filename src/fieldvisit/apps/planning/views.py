@@ -205,9 +205,9 @@ def stop_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def _report(request: HttpRequest, findings: list[dict[str, Any]], done: str) -> None:
     if findings:
         rules = ", ".join(dict.fromkeys(f["rule"] for f in findings))
-        messages.warning(request, _t("%(done)s The plan now breaks: %(rules)s.") % {
-            "done": done, "rules": rules
-        })
+        messages.warning(
+            request, _t("%(done)s The plan now breaks: %(rules)s.") % {"done": done, "rules": rules}
+        )
     else:
         messages.success(request, done)
 
@@ -249,24 +249,24 @@ def strategy_edit(request: HttpRequest) -> HttpResponse:
     _require_planner(request)
     active = strategy_active()
     initial = {
-        "data": json.dumps(active.data, ensure_ascii=False, indent=2),
+        "strategy": json.dumps(active.data, ensure_ascii=False, indent=2),
         "certification_courses": json.dumps(active.certification_courses, ensure_ascii=False),
     }
     form = StrategyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             version = strategy_save(
-                data=form.cleaned_data["data"],
+                data=form.cleaned_data["strategy"],
                 certification_courses=form.cleaned_data["certification_courses"],
                 user=request.user,
                 note=form.cleaned_data["note"],
                 ip=request_ip(request),
             )
         except ApplicationError as exc:
-            form.add_error("data", str(exc.message))
+            form.add_error("strategy", str(exc.message))
         else:
-            messages.success(request, _t("Strategy version %(v)s is now active.") % {
-                "v": version.version
-            })
+            messages.success(
+                request, _t("Strategy version %(v)s is now active.") % {"v": version.version}
+            )
             return redirect("planning:strategy")
     return render(request, "planning/strategy.html", {"form": form, "active": active})
