@@ -142,6 +142,9 @@ class StopMoveApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         team = serializers.CharField(help_text="The code of the team to move the visit to.")
 
+        class Meta:
+            ref_name = "PlanStopMoveInput"
+
     @extend_schema(request=InputSerializer, responses=PlanRowSerializer)
     def post(self, request: Request, pk: int) -> Response:
         _require_planner(request.user)
@@ -162,6 +165,9 @@ class StopMoveApi(APIView):
 class StopRemoveApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+        class Meta:
+            ref_name = "PlanStopRemoveInput"
 
     @extend_schema(request=InputSerializer, responses=PlanRowSerializer)
     def post(self, request: Request, pk: int) -> Response:
