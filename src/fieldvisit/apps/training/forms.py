@@ -97,14 +97,11 @@ class DrawForm(forms.Form):
     seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=2**31 - 1)
 
 
-CHECK = {"min_value": 0, "max_value": 5}
-
-
 class ReviewForm(forms.Form):
-    conduct = forms.IntegerField(label=_("Conduct"), **CHECK)
-    empathy = forms.IntegerField(label=_("Empathy"), **CHECK)
-    accuracy = forms.IntegerField(label=_("Accuracy of the record"), **CHECK)
-    compliance = forms.IntegerField(label=_("Compliance"), **CHECK)
+    conduct = forms.IntegerField(label=_("Conduct"), min_value=0, max_value=5)
+    empathy = forms.IntegerField(label=_("Empathy"), min_value=0, max_value=5)
+    accuracy = forms.IntegerField(label=_("Accuracy of the record"), min_value=0, max_value=5)
+    compliance = forms.IntegerField(label=_("Compliance"), min_value=0, max_value=5)
     feedback = forms.CharField(
         label=_("Feedback for the agent"), widget=forms.Textarea(attrs={"rows": 4})
     )

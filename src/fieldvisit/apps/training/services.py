@@ -215,7 +215,7 @@ def session_material_add(
     *,
     user: Any,
     session: TrainingSession,
-    upload: UploadedFile,
+    upload: UploadedFile[Any],
     title: str = "",
     ip: str | None = None,
 ) -> SessionMaterial:

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,9 +37,11 @@ from fieldvisit.apps.training.forms import (
 from fieldvisit.apps.training.models import (
     AgentSuspension,
     Certification,
+    ComplaintCategory,
     QAReview,
     ReviewStatus,
     SessionMaterial,
+    Severity,
 )
 from fieldvisit.apps.training.reports import report_for_review
 from fieldvisit.apps.training.requirements import visit_requirements
@@ -77,6 +80,8 @@ def dashboard_context(user: Any, today: dt.date) -> dict[str, Any]:
     requirements = visit_requirements()
     rows = assignability(list(agents.values_list("pk", flat=True)), tomorrow, requirements)
     by_id = {a.pk: a for a in agents}
+    english = (get_language() or "").startswith("en")
+    labels = {p: (en if english else zh) for p, (zh, en) in requirements.labels.items()}
     trend_from = (today.replace(day=1) - dt.timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
     return {
         "today": today,
@@ -85,11 +90,21 @@ def dashboard_context(user: Any, today: dt.date) -> dict[str, Any]:
         "expiring": expiring_certifications(agents, today),
         "suspensions": suspensions_open(agents),
         "retrainings": retrainings_open(agents),
-        "assignable": [(by_id[a.agent_id], a) for a in rows.values() if a.assignable],
+        "assignable": [
+            (by_id[a.agent_id], a, [labels[p] for p in a.purposes])
+            for a in rows.values()
+            if a.assignable
+        ],
         "unassignable": [(by_id[a.agent_id], a) for a in rows.values() if not a.assignable],
-        "purpose_labels": requirements.labels,
         "trend": qa_trend(reviews_for(user).filter(month__gte=trend_from)),
-        "complaint_counts": complaints_by_type(complaints_for(user), today - dt.timedelta(days=90)),
+        "complaint_counts": [
+            {
+                **row,
+                "category": ComplaintCategory(row["category"]).label,
+                "severity": Severity(row["severity"]).label,
+            }
+            for row in complaints_by_type(complaints_for(user), today - dt.timedelta(days=90))
+        ],
         "sessions": sessions_for(user).filter(date__gte=today - dt.timedelta(days=30))[:10],
         "may_manage": may_manage_training(user),
         "may_clear": may_clear_suspension(user),
@@ -237,7 +252,9 @@ def material_download(request: HttpRequest, pk: int) -> FileResponse:
     if not invited:
         session_get_for_user(user, material.session_id)
     return FileResponse(
-        material.file.open("rb"), as_attachment=True, filename=material.file.name.rsplit("/", 1)[-1]
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=(material.file.name or "material").rsplit("/", 1)[-1],
     )
 
 
