@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "fieldvisit.apps.remedies",
     "fieldvisit.apps.followup",
     "fieldvisit.apps.legal",
+    # Last: its snapshot hook reads the cases and remedies the hooks above have just updated.
+    "fieldvisit.apps.analytics",
 ]
 
 MIDDLEWARE = [
