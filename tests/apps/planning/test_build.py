@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 
 from fieldvisit.apps.planning.models import (
+    DepotChoice,
     LeftOutReason,
     PlanStatus,
     PlanStop,
 )
 from fieldvisit.apps.planning.services import plan_build
 from tests.apps.planning.conftest import DAY, local
+from tests.apps.planning.factories import TeamPlanningSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,40 @@ def test_each_stop_says_why_and_carries_a_brief(plan):
     assert stop.explanation_en.startswith("Rule EL-FIRST-CONTACT")
     assert "75 days past due" in stop.brief_en
     assert "逾期 75 天" in stop.brief_zh
+
+
+def test_a_team_with_a_lunch_break_takes_it_inside_its_window(field_day):
+    TeamPlanningSettingsFactory(
+        team=field_day.teams["A"],
+        lunch_from=dt.time(11, 30),
+        lunch_until=dt.time(13, 30),
+        lunch_minutes=45,
+    )
+
+    plan = plan_build(date=DAY, branch=field_day.branch, seconds=SECONDS, user=field_day.manager)
+
+    route = plan.routes.get(team=field_day.teams["A"])
+    assert plan.findings == []
+    assert route.lunch_end - route.lunch_start == dt.timedelta(minutes=45)
+    assert local(DAY, 11, 30) <= route.lunch_start
+    assert route.lunch_end <= local(DAY, 13, 30)
+    for stop in route.stops.all():
+        assert stop.end <= route.lunch_start or stop.start >= route.lunch_end
+
+
+def test_a_team_may_start_and_end_at_a_members_home(field_day):
+    member = field_day.agents["B"][1]
+    TeamPlanningSettingsFactory(
+        team=field_day.teams["B"], depot=DepotChoice.MEMBER_HOME, depot_member=member
+    )
+
+    plan = plan_build(date=DAY, branch=field_day.branch, seconds=SECONDS, user=field_day.manager)
+
+    route = plan.routes.get(team=field_day.teams["B"])
+    profile = member.agent_profile
+    assert (route.start_latitude, route.start_longitude) == (
+        profile.home_latitude,
+        profile.home_longitude,
+    )
+    assert route.depot_label == str(member)
+    assert plan.findings == []
