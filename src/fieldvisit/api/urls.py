@@ -11,4 +11,7 @@ urlpatterns = [
     path("v1/imports/", include("fieldvisit.apps.imports.api_urls")),
     path("v1/visits/", include("fieldvisit.apps.visits.api_urls")),
     path("v1/training/", include("fieldvisit.apps.training.api_urls")),
+    path("v1/remedies/", include("fieldvisit.apps.remedies.api_urls")),
+    path("v1/followup/", include("fieldvisit.apps.followup.api_urls")),
+    path("v1/legal/", include("fieldvisit.apps.legal.api_urls")),
 ]
