@@ -100,3 +100,17 @@ def test_an_agent_whose_certificate_expires_the_day_after_is_planned(field_day):
     plan = plan_build(date=DAY, branch=field_day.branch, seconds=SECONDS)
 
     assert b1.pk in members_planned(plan)
+
+
+def test_an_agent_suspended_after_the_plan_was_built_fails_its_check(field_day):  # noqa: F811
+    from fieldvisit.apps.planning.checks import plan_check
+
+    plan = plan_build(date=DAY, branch=field_day.branch, seconds=SECONDS)
+    route_a = plan.routes.get(team=field_day.teams["A"])
+    assert route_a.stops.exists()
+
+    serious_complaint(field_day.manager, field_day.agents["A"][0])
+
+    findings = plan_check(plan)
+    assert {(f["rule"], f["team"]) for f in findings} == {("CN-VISIT-01", route_a.team_id)}
+    assert len(findings) == route_a.stops.count()

@@ -27,6 +27,7 @@ from fieldvisit.apps.planning.problem import (
     seconds_of,
 )
 from fieldvisit.apps.planning.strategy import strategy_of
+from fieldvisit.apps.training.selectors import suspended_agents
 from fieldvisit.engines import compliance
 from fieldvisit.engines.routing import (
     Route,
@@ -145,6 +146,8 @@ def plan_check(plan: VisitPlan) -> list[dict[str, Any]]:
     policy = compliance_policy()
     members = {m.pk for r in routes for m in r.members.all()}
     valid, _lapsed = skills_on(members, day, courses)
+    # Suspended since the plan was built (a serious complaint): they no longer count as visitors.
+    suspended = suspended_agents(day, members)
     findings: list[dict[str, Any]] = []
 
     def add(rule: str, zh: str, en: str, team: int | None, case: int | None) -> None:
@@ -185,7 +188,9 @@ def plan_check(plan: VisitPlan) -> list[dict[str, Any]]:
     )
     for route, stop in all_stops:
         needed = set(stop.skills)
-        certified = sum(1 for m in route.members.all() if needed <= valid[m.pk])
+        certified = sum(
+            1 for m in route.members.all() if needed <= valid[m.pk] and m.pk not in suspended
+        )
         result = compliance.check_contact(
             compliance.ContactRequest(
                 at=stop.start,
