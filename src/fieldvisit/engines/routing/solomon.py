@@ -213,6 +213,29 @@ class Deadline:
         return time.perf_counter() >= self._deadline
 
 
+def solomon_params(seconds: float) -> Any:
+    """PyVRP parameters for a 100-customer VRPTW solved in ``seconds``.
+
+    Late-acceptance history ``clamp(30 × seconds, 50, 300)`` iterations and
+    ``clamp(20 + 3 × seconds, 30, 50)`` neighbours per client, so 10 s and longer runs use
+    PyVRP's defaults (history 300, 50 neighbours). In a one-second run the search makes too
+    few iterations for a 300-long history to stop accepting worse solutions. Measured on the
+    12 hardest R/RC instances, mean gap: at 1 s of CPU (two seeds) 1.41 % with the defaults,
+    0.56 % with history 50 and 30 neighbours; at 10 s of CPU (one seed) 0.20 % with the
+    defaults, 0.35 % with 30 neighbours.
+    """
+    from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
+    from pyvrp.search import NeighbourhoodParams
+    from pyvrp.solve import SolveParams
+
+    history = min(300, max(50, round(30 * seconds)))
+    neighbours = min(50, max(30, round(20 + 3 * seconds)))
+    return SolveParams(
+        ils=IteratedLocalSearchParams(history_length=history),
+        neighbourhood=NeighbourhoodParams(num_neighbours=neighbours),
+    )
+
+
 def solve_solomon(instance: SolomonInstance, *, seconds: float, seed: int = 0) -> SolomonSolution:
     """Minimise total distance with PyVRP's iterated local search within ``seconds`` wall time.
 
@@ -221,7 +244,8 @@ def solve_solomon(instance: SolomonInstance, *, seconds: float, seed: int = 0) -
          demand, window and service time, all in tenths; travel time = distance matrix.
       2. One vehicle type: ``num_available`` = the file's fleet (an upper bound), capacity =
          the file's capacity, unit distance cost 1, no fixed cost (DIMACS: distance only).
-      3. PyVRP ``solve`` with a fixed ``seed`` and a wall-clock deadline counted from step 1.
+      3. PyVRP ``solve`` with :func:`solomon_params`, a fixed ``seed`` and a wall-clock
+         deadline counted from step 1.
       4. Routes are mapped back to customer numbers; distance in tenths.
     """
     import pyvrp
@@ -259,7 +283,9 @@ def solve_solomon(instance: SolomonInstance, *, seconds: float, seed: int = 0) -
         distance_matrices=[cast(Any, matrix)],
         duration_matrices=[cast(Any, matrix)],
     )
-    result = pyvrp.solve(data, Deadline(deadline), seed=seed, collect_stats=False)
+    result = pyvrp.solve(
+        data, Deadline(deadline), seed=seed, collect_stats=False, params=solomon_params(seconds)
+    )
     best = result.best
     routes = tuple(
         tuple(
