@@ -18,6 +18,7 @@ urlpatterns = [
     path("training/", include("fieldvisit.apps.training.urls")),
     path("imports/", include("fieldvisit.apps.imports.urls")),
     path("visits/", include("fieldvisit.apps.visits.urls")),
+    path("analytics/", include("fieldvisit.apps.analytics.urls")),
     path("remedies/", include("fieldvisit.apps.remedies.urls")),
     path("tasks/", include("fieldvisit.apps.followup.urls")),
     path("legal/", include("fieldvisit.apps.legal.urls")),
