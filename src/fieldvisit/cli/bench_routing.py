@@ -129,16 +129,26 @@ def _print(name: str, table: dict[str, Any], seconds: float, workers: int) -> No
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of Solomon .txt files (bks.csv in it or its parent).",
 )
-@click.option("--seconds", type=float, default=10.0, show_default=True, help="Per instance.")
-@click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
-    "--peer", type=click.Choice(["ortools", "none"]), default="ortools", show_default=True
+    "--seconds", type=float, default=10.0, show_default=True, help="Wall time per instance."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option(
+    "--peer",
+    type=click.Choice(["ortools", "none"]),
+    default="ortools",
+    show_default=True,
+    help="Peer solver run on the same instances with the same limit (OR-Tools routing, GLS).",
 )
 @click.option(
     "--pyvrp/--no-pyvrp", "with_pyvrp", default=True, help="Run our PyVRP solve (default on)."
 )
 @click.option(
-    "--workers", type=click.IntRange(1, os.cpu_count() or 1), default=1, show_default=True
+    "--workers",
+    type=click.IntRange(1, max(2, os.cpu_count() or 1)),
+    default=1,
+    show_default=True,
+    help="Instances solved at once, each in its own process with the full time limit.",
 )
 @click.option("--glob", "pattern", default="*.txt", show_default=True, help="Instance files.")
 @json_option
