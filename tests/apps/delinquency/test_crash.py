@@ -15,20 +15,25 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.conf import settings as django_settings
+from django.db import connections
 
 DAY = "2025-04-20"
 ROOT = Path(__file__).resolve().parents[3]
 
+# On PostgreSQL the worker uses the test database, so its data must be committed (and flushed
+# after each test); on SQLite the worker has its own database file and this costs nothing.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
-def worker(request, tmp_path):
+def worker(tmp_path):
     """``worker(*args)`` runs the crash worker to completion and returns its output;
     ``worker.start(*args)`` returns the running process."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="fieldvisit.config.test_settings")
-    if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
-        settings = connection.settings_dict
+    on_postgres = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
+    if on_postgres:
+        settings = connections["default"].settings_dict
         env["DATABASE_URL"] = (
             f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
             f"{settings['PORT']}/{settings['NAME']}"
@@ -59,7 +64,7 @@ def worker(request, tmp_path):
 
     call.start = start
     call.run = run
-    if connection.vendor != "postgresql":
+    if not on_postgres:
         call("migrate")
     return call
 
@@ -78,13 +83,14 @@ def kill_half_way(worker, day: str) -> int:
 def run_day(worker, day: str) -> None:
     # PostgreSQL ends the killed run's transaction when it sees the connection drop; until then
     # the day is locked and a new run says so (exit 3) rather than waiting.
-    for _ in range(50):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         done = worker.run("run", day)
         if done.returncode != 3:
             assert done.returncode == 0, done.stderr[-3000:]
             return
         time.sleep(0.2)
-    pytest.fail("the killed run's lock was never released")
+    pytest.fail("the killed run's lock was not released within a minute")
 
 
 @pytest.mark.slow
@@ -122,3 +128,20 @@ def test_a_first_run_killed_half_way_leaves_no_rows(worker):
     dump = json.loads(worker("dump", DAY))
     assert dump["rows"] == []
     assert dump["run"]["status"] == "pending"
+
+
+@pytest.mark.slow
+def test_a_second_run_of_the_same_day_is_refused_while_one_runs(worker):
+    # given a run of the day holding its lock half-way
+    worker("seed")
+    first = worker.start("run", DAY, "2")
+    assert first.stdout.readline().startswith("HALFWAY")
+
+    # when another run of the same day starts (SQLite: after its 20 s busy timeout)
+    second = worker.run("run", DAY)
+
+    # then it is refused (exit 3: SnapshotRunBusy) and wrote nothing
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    assert second.returncode == 3, second.stderr[-3000:]
+    assert json.loads(worker("dump", DAY))["rows"] == []
