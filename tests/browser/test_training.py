@@ -12,8 +12,9 @@ from django.core.cache import cache
 
 from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.planning.models import PlanRoute
-from fieldvisit.apps.training.models import Certification, Course
+from fieldvisit.apps.training.models import Certification
 from tests.apps.planning.conftest import field_day  # noqa: F401 - the fixture
+from tests.apps.training.factories import course
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD, UserFactory
 
@@ -23,15 +24,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_new_trainer_certifies_two_agents_and_the_planner_sends_them(
     browser_page,
     live_server,
-    field_day,
-    monkeypatch,  # noqa: F811
+    field_day,  # noqa: F811
+    monkeypatch,
 ):
     cache.clear()
     monkeypatch.setenv("FIELDVISIT_AS_OF", "2026-03-09")
     a0, a1 = field_day.agents["A"]
     Certification.objects.filter(agent__in=[a0, a1], course__code="FV-COMPLIANCE").delete()
     trainer = UserFactory(username="new_trainer", role=Role.TRAINER, display_name="新培训师")
-    conduct = Course.objects.get(code="conduct_law")
+    conduct = course("conduct_law")
 
     page = browser_page(locale="en-US")
     log_in(page, live_server, trainer.username, PASSWORD)

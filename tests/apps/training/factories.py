@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from fieldvisit.apps.training.models import Certification, Complaint, Course, TrainingSession
+from fieldvisit.apps.training.services import courses_ensure_defaults
 from fieldvisit.apps.visits.models import Visit, VisitReport
 from tests.apps.cases.factories import CaseFactory
 from tests.factories import TeamFactory
@@ -17,8 +18,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def course(code: str) -> Course:
-    """One of the five courses the migration creates (communication, counselling, conduct_law,
-    pipl, field_safety)."""
+    """One of the five default courses (communication, counselling, conduct_law, pipl,
+    field_safety); a transactional test's flush removes the migration's rows, so make sure."""
+    courses_ensure_defaults()
     return Course.objects.get(code=code)
 
 

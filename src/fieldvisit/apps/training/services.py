@@ -66,6 +66,25 @@ RETRAINING_COURSE = "conduct_law"
 COMPLAINT_LOOKBACK_DAYS = 60
 
 
+# The five courses field staff need (migration 0003 creates them; codes are the certification
+# names the visit strategy asks for).
+DEFAULT_COURSES = (
+    ("communication", "沟通与冲突化解", "Communication and de-escalation"),
+    ("counselling", "心理疏导与脆弱性识别", "Psychological counselling and spotting vulnerability"),
+    ("conduct_law", "催收法规与行为规范", "Collection law and conduct"),
+    ("pipl", "个人信息保护", "Personal information protection"),
+    ("field_safety", "外访安全", "Field safety"),
+)
+
+
+def courses_ensure_defaults() -> list[Course]:
+    """The default courses, created if missing (existing ones are left as edited)."""
+    return [
+        Course.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})[0]
+        for code, name, name_en in DEFAULT_COURSES
+    ]
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise ApplicationError(_t("You may not do this."), code="forbidden")
