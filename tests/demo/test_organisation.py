@@ -3,6 +3,8 @@ trainers, certificates some of which have lapsed, and a field force sized to the
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 
@@ -53,12 +55,36 @@ def test_agents_have_a_shift_within_legal_hours_and_a_travel_mode(book_20k):
     assert set(agents["travel_mode"].unique()) <= {"car", "ebike", "transit", "walk"}
 
 
-def test_every_agent_holds_the_compliance_course_and_some_certificates_have_lapsed(book_20k):
+def test_every_agent_holds_the_core_courses_and_about_one_in_eight_has_lapsed(book_20k):
     certificates = book_20k.table("certifications")
     agents = book_20k.table("agents")
-    compliance = certificates.filter(pl.col("course_code") == "FV-COMPLIANCE")
-    lapsed = certificates.filter(pl.col("expires_on") < AS_OF)
+    core = certificates.filter(
+        pl.col("course_code").is_in(["conduct_law", "communication", "counselling"])
+    )
+    latest = core.group_by("agent_code", "course_code").agg(pl.col("expires_on").max())
+    lapsed_agents = latest.filter(pl.col("expires_on") <= AS_OF)["agent_code"].unique()
 
-    assert compliance["agent_code"].sort().to_list() == agents["agent_code"].sort().to_list()
-    assert 0 < lapsed.height < certificates.height / 2
+    assert set(certificates["course_code"]) <= {
+        "conduct_law",
+        "communication",
+        "counselling",
+        "pipl",
+        "field_safety",
+    }
+    assert latest.height == 3 * agents.height
+    assert 0 < lapsed_agents.len() < agents.height / 4
     assert (certificates["passed_on"] < certificates["expires_on"]).all()
+
+
+def test_certificates_cover_every_past_day_of_the_last_year_for_agents_who_renewed(book_20k):
+    conduct = book_20k.table("certifications").filter(pl.col("course_code") == "conduct_law")
+    per_agent = (
+        conduct.sort("passed_on")
+        .group_by("agent_code", maintain_order=True)
+        .agg(pl.col("passed_on"), pl.col("expires_on"))
+    )
+
+    for passed, expires in zip(per_agent["passed_on"], per_agent["expires_on"], strict=True):
+        assert passed[0] <= AS_OF - dt.timedelta(days=365)
+        # each certificate starts the day the previous one ends: no gap, no overlap
+        assert list(passed[1:]) == list(expires[:-1])

@@ -32,13 +32,22 @@ SHIFTS = (("early", "08:00", "17:00"), ("day", "09:00", "18:00"), ("late", "12:0
 SHIFT_WEIGHTS = (0.25, 0.55, 0.20)
 TRAVEL_MODES = ("car", "ebike", "transit", "walk")
 TRAVEL_WEIGHTS = (0.40, 0.35, 0.20, 0.05)
+#: The training app's five standard courses (code, 中文, English): the codes are the certification
+#: names the visit strategy asks for, so a valid certificate counts for planning as it stands.
 COURSES = (
-    ("FV-COMPLIANCE", "外访合规与催收行为规范", "Field-visit compliance and conduct"),
-    ("COMM-COUNSEL", "沟通技巧与心理疏导", "Communication and counselling"),
-    ("PIPL", "个人信息保护", "Personal information protection"),
-    ("DEBT-REMEDY", "还款方案与债务重组", "Repayment plans and restructuring"),
-    ("FIELD-SAFETY", "外访安全", "Safety in the field"),
+    ("conduct_law", "催收法规与行为规范", "Collection law and conduct"),
+    ("communication", "沟通与冲突化解", "Communication and de-escalation"),
+    ("counselling", "心理疏导与脆弱性识别", "Psychological counselling and spotting vulnerability"),
+    ("pipl", "个人信息保护", "Personal information protection"),
+    ("field_safety", "外访安全", "Field safety"),
 )
+#: The first three are what every field visit needs: every agent takes them at each annual round.
+CORE_COURSES = 3
+#: Chance that an agent also holds each of the other courses.
+OPTIONAL_COURSE_CHANCE = 0.7
+#: Share of agents who missed their latest annual round: their certificates lapsed in the last
+#: four months (a team with one of them cannot be planned until they retrain).
+LAPSED_SHARE = 0.12
 _TEAM_NUMERALS = "一二三四五六七八九十"
 
 
@@ -206,14 +215,39 @@ def build_organisation(
 def _certifications(
     rng: np.random.Generator, agent_codes: pl.Series, as_of: np.datetime64
 ) -> pl.DataFrame:
-    """Every agent holds the compliance course and about 60 % of the others; each passed within
-    the last 15 months and valid for 12, so about one in five has lapsed on ``as_of``."""
+    """Two annual rounds of certificates per agent, each valid for 12 months.
+
+    Every agent passes the three core courses (and each optional course with a 70 % chance) at
+    an annual round R within the last year, and held the same certificates from the round a year
+    before (which expired on R), so that every past day of the last year is covered. About 12 %
+    of agents missed their latest round: their newest certificates expired in the last four
+    months, so their teams cannot be planned on ``as_of``.
+    """
     n_agents = agent_codes.len()
-    held = rng.random((n_agents, len(COURSES))) < 0.6
-    held[:, 0] = True
+    lapsed = rng.random(n_agents) < LAPSED_SHARE
+    # The round that renews (or, for lapsed agents, should have renewed) the certificates.
+    renew_days = np.where(lapsed, rng.integers(1, 121, n_agents), rng.integers(0, 365, n_agents))
+    renewal = as_of - renew_days.astype("timedelta64[D]")
+    held = rng.random((n_agents, len(COURSES))) < OPTIONAL_COURSE_CHANCE
+    held[:, :CORE_COURSES] = True
     agent, course = np.nonzero(held)
-    passed_on = as_of - rng.integers(1, 456, agent.size).astype("timedelta64[D]")
-    expires_on = monthly_due_dates(passed_on, np.full(agent.size, 12))
+    # Last year's round: valid until this year's round (renewal), whether or not it took place.
+    previous_passed = monthly_due_dates(renewal[agent], np.full(agent.size, -12))
+    previous_expires = renewal[agent]
+    renewed = np.flatnonzero(~lapsed[agent])
+    current_passed = renewal[agent[renewed]]
+    current_expires = monthly_due_dates(current_passed, np.full(renewed.size, 12))
+    agent = np.concatenate([agent, agent[renewed]])
+    course = np.concatenate([course, course[renewed]])
+    passed_on = np.concatenate([previous_passed, current_passed])
+    expires_on = np.concatenate([previous_expires, current_expires])
+    order = np.lexsort((passed_on, course, agent))
+    agent, course, passed_on, expires_on = (
+        agent[order],
+        course[order],
+        passed_on[order],
+        expires_on[order],
+    )
     return pl.DataFrame(
         [
             ascii_series(
