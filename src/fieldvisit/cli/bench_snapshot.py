@@ -5,8 +5,8 @@ Loads a synthetic book of ``--loans`` loans (about 24 instalments each, with pay
 by COPY, unless the same book is already there, then runs the nightly snapshot four times:
 
 1. ``2025-05-31`` month end, first run: every loan written (no previous rows to compare with);
-2. ``2025-06-10`` an ordinary day: delinquent and changed loans only: **the nightly figure**;
-3. ``2025-06-10`` again: the idempotent re-run (deletes and rewrites that day);
+2. ``2025-06-01`` an ordinary night: delinquent and changed loans only: **the nightly figure**;
+3. ``2025-06-01`` again: the idempotent re-run (deletes and rewrites that day);
 4. ``2025-06-30`` month end with history: every loan written, compared with its previous row.
 
 For each: wall time, rows written, and seconds per step (read the book from the database, assess,
@@ -28,8 +28,8 @@ from fieldvisit.cli.support import django_setup, echo_json, fail, json_option
 BOOK_AS_OF = date(2025, 6, 10)
 DAYS = (
     ("month end, first run", date(2025, 5, 31)),
-    ("ordinary day", date(2025, 6, 10)),
-    ("ordinary day, re-run", date(2025, 6, 10)),
+    ("ordinary day", date(2025, 6, 1)),
+    ("ordinary day, re-run", date(2025, 6, 1)),
     ("month end", date(2025, 6, 30)),
 )
 

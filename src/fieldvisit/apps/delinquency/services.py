@@ -22,19 +22,22 @@ loans), reads at most the stored rows since the last full write, writes delinque
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 
 import numpy as np
 import polars as pl
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.utils.translation import gettext as _
 
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
-from fieldvisit.apps.delinquency.book_reader import loan_id_ranges, read_book
+from fieldvisit.apps.delinquency.book_reader import BookChunk, LoanRange, loan_id_ranges, read_book
 from fieldvisit.apps.delinquency.hooks import MONEY_COLUMNS, SnapshotRows, call_snapshot_hooks
 from fieldvisit.apps.delinquency.models import SnapshotRun, SnapshotRunStatus
 from fieldvisit.apps.delinquency.selectors import delinquency_policy_for, policy_as_mapping
@@ -180,11 +183,12 @@ def _run_locked(
         summary = _Summary(labels["bucket"])
         day_rows: list[pl.DataFrame] = []
         done = 0
+        chunks = _prefetched_books(ranges, as_of)
         for loan_range in ranges:
             low, high = loan_range.low, loan_range.high
             tick = time.perf_counter()
-            chunk = read_book(low, high, as_of)
-            timings["read"] += time.perf_counter() - tick
+            chunk = next(chunks)
+            timings["read"] += time.perf_counter() - tick  # waiting for it, once prefetched
 
             tick = time.perf_counter()
             current = _frame(assess_book(chunk.book, as_of, policy), labels)
@@ -243,6 +247,43 @@ def _run_locked(
         run.timings = timings
         run.save()
     return result
+
+
+#: Chunks read ahead on PostgreSQL, each on its own connection (a server process each).
+READ_AHEAD = 2
+
+
+def _prefetched_books(ranges: list[LoanRange], as_of: date) -> Iterator[BookChunk]:
+    """The book chunks in order. On PostgreSQL up to :data:`READ_AHEAD` chunks are read by
+    threads while the run assesses and writes: reading is most of the run's time and is done by
+    the server, so two readers use both cores. The readers' connections see the committed book,
+    as the run's own would (the run writes no portfolio table). SQLite reads in line, and so does
+    a run inside a caller's transaction.
+    """
+    # Other connections see only committed data: read ahead only when the run's transaction is
+    # the outermost one, not inside a caller's (a test's) with uncommitted portfolio rows.
+    outermost = not connection.savepoint_ids
+    if connection.vendor != "postgresql" or len(ranges) < 2 or not outermost:
+        for loan_range in ranges:
+            yield read_book(loan_range.low, loan_range.high, as_of)
+        return
+
+    def read(loan_range: LoanRange) -> BookChunk:
+        try:
+            return read_book(loan_range.low, loan_range.high, as_of)
+        finally:
+            connections.close_all()  # this thread's connection; the run's is another thread's
+
+    with ThreadPoolExecutor(max_workers=READ_AHEAD) as pool:
+        pending: deque[Future[BookChunk]] = deque()
+        upcoming = iter(ranges)
+        for loan_range in islice(upcoming, READ_AHEAD):
+            pending.append(pool.submit(read, loan_range))
+        while pending:
+            chunk = pending.popleft().result()
+            for loan_range in islice(upcoming, 1):
+                pending.append(pool.submit(read, loan_range))
+            yield chunk
 
 
 def _frame(result: BookAssessment, labels: dict[str, tuple[str, ...]]) -> pl.DataFrame:
