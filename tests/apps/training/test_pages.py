@@ -208,3 +208,44 @@ def test_the_trainer_schedules_and_completes_a_session_through_the_pages(client,
     assert a.certifications.get().expires_on == dt.date(2027, 3, 2)
     assert b.certifications.count() == 0
     assert Decimal(75) == page.context["attendees"][0].score
+
+
+def test_materials_are_stored_and_only_the_invited_and_the_trainers_download_them(
+    client, staff, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    session = services.session_schedule(
+        user=staff.trainer, course=course("pipl"), date=dt.date(2026, 3, 2), agents=staff.agents[:1]
+    )
+    login(client, staff.trainer)
+    client.post(
+        reverse("training:material_upload", args=[session.pk]),
+        {"title": "讲义", "file": SimpleUploadedFile("pipl.pdf", b"%PDF-1.4 handout")},
+    )
+    material = session.materials.get()
+    url = reverse("training:material", args=[material.pk])
+
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 handout"
+    login(client, staff.agents[0])
+    assert client.get(url).status_code == 200
+    login(client, staff.agents[1])
+    assert client.get(url).status_code == 404
+
+
+def test_a_material_of_another_type_is_refused(client, staff, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    session = services.session_schedule(
+        user=staff.trainer, course=course("pipl"), date=dt.date(2026, 3, 2), agents=staff.agents[:1]
+    )
+    login(client, staff.trainer)
+
+    client.post(
+        reverse("training:material_upload", args=[session.pk]),
+        {"file": SimpleUploadedFile("run.exe", b"MZ")},
+    )
+
+    assert session.materials.count() == 0
