@@ -106,3 +106,19 @@ class EffectCell(Dimensions):
         verbose_name = _("visit effect cell")
         verbose_name_plural = _("visit effect cells")
         indexes = [models.Index(fields=["month_end", "kind"], name="an_effect_month")]
+
+
+class CauseMonth(Dimensions):
+    """Visit reports (their current version) submitted in ``month``, per income band and cause
+    recorded; the row with ``cause`` "" counts the reports themselves (a report may give
+    several causes)."""
+
+    month = models.DateField(_("month"))
+    income_band = models.CharField(_("income band"), max_length=10, blank=True)
+    cause = models.CharField(_("cause"), max_length=24, blank=True)
+    reports = models.PositiveIntegerField(_("reports"))
+
+    class Meta:
+        verbose_name = _("causes by month")
+        verbose_name_plural = _("causes by month")
+        indexes = [models.Index(fields=["month", "product_id"], name="an_cause_month")]

@@ -7,9 +7,10 @@ For a day D (inside D's snapshot transaction, after the cases sync):
    * :class:`PortfolioMonth` — loans and balances per bucket and class;
    * :class:`VintageMonth` — loans and 30+ DPD loans per origination month;
    * :class:`RollMonth` — bucket on the previous full-write day → bucket on D;
-2. every day: rebuild the :class:`EffectCell` rows of the month ends whose 60-day outcome
-   window may still be open (the last :data:`EFFECT_MONTHS`), from cases, visits, reports and
-   remedies.
+2. every day: rebuild the :class:`CauseMonth` rows of the last :data:`CAUSE_MONTHS` months
+   (reports arrive and are amended during the month), and the :class:`EffectCell` rows of the
+   month ends whose 60-day outcome window may still be open (the last :data:`EFFECT_MONTHS`),
+   from cases, visits, reports and remedies.
 
 Each step deletes the rows of the day (or month end) it writes first: re-running a day gives the
 same rows. Cost on 1,000,000 loans: see ``fieldvisit bench analytics`` (README.md).
@@ -27,6 +28,7 @@ import polars as pl
 from django.db.models import Q
 
 from fieldvisit.apps.analytics.models import (
+    CauseMonth,
     EffectCell,
     PortfolioMonth,
     RollMonth,
@@ -40,6 +42,8 @@ from fieldvisit.apps.loans.models import Borrower, Loan
 #: Month ends whose effect cells are rebuilt each night: 30 days to be visited + 60 to cure,
 #: rounded up to whole months, plus one.
 EFFECT_MONTHS = 5
+#: Calendar months of causes rebuilt each night (the current one and the two before).
+CAUSE_MONTHS = 3
 #: A comparison case's clock starts this many days after the month end.
 CONTROL_START_DAYS = 15
 #: Visits (and remedies) within this many days after a month end are treatments of that month.
@@ -69,6 +73,7 @@ def analytics_snapshot_hook(as_of: dt.date, rows: Any) -> None:
     if is_month_end(as_of) or first_run:
         portfolio_refresh(as_of, rows.frame)
     effect_refresh(as_of)
+    causes_refresh(as_of)
 
 
 # ---------------------------------------------------------------- loans and their dimensions
@@ -384,6 +389,60 @@ def effect_cells(month_end: dt.date, as_of: dt.date) -> pl.DataFrame:
             (observable & cured).sum().cast(pl.Int64).alias(f"cured{h}"),
         ]
     return units.group_by(keys).agg(aggregations).sort(keys)
+
+
+def causes_refresh(as_of: dt.date, months: Iterable[dt.date] | None = None) -> int:
+    """Rebuild the :class:`CauseMonth` rows of ``months`` (first days; default the last
+    :data:`CAUSE_MONTHS` calendar months up to ``as_of``); returns the rows written."""
+    from collections import Counter
+
+    from fieldvisit.apps.visits.models import VisitReport
+
+    if months is None:
+        first = as_of.replace(day=1)
+        months = [first]
+        for _ in range(CAUSE_MONTHS - 1):
+            months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    written = 0
+    for month in sorted(months):
+        following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        counts: Counter[tuple[Any, ...]] = Counter()
+        for causes, product_id, branch_id, district, income in (
+            VisitReport.objects.filter(
+                amendments__isnull=True,
+                submitted_at__date__gte=month,
+                submitted_at__date__lt=following,
+            )
+            .values_list(
+                "causes",
+                "visit__case__loan__product_id",
+                "visit__case__branch_id",
+                "visit__case__district",
+                "visit__case__loan__borrower__income_band",
+            )
+            .iterator(chunk_size=5_000)
+        ):
+            key = (product_id, branch_id, district or "", income or "")
+            counts[(*key, "")] += 1
+            for cause in dict.fromkeys(causes or []):
+                counts[(*key, str(cause))] += 1
+        CauseMonth.objects.filter(month=month).delete()
+        written += _bulk(
+            CauseMonth,
+            (
+                CauseMonth(
+                    month=month,
+                    product_id=p,
+                    branch_id=b,
+                    district=d,
+                    income_band=i,
+                    cause=c,
+                    reports=n,
+                )
+                for (p, b, d, i, c), n in counts.items()
+            ),
+        )
+    return written
 
 
 def amount_band(amount_due: Decimal) -> str:

@@ -40,41 +40,70 @@ class MatchedComparison:
     controls: int
 
 
-def matched_comparison(strata: Iterable[StratumCounts]) -> MatchedComparison:
-    """Compare treated and control cure rates over strata with both.
+@dataclass(frozen=True, slots=True)
+class MatchedSums:
+    """The sums a matched comparison needs, over the strata with both groups (a database can
+    compute them in one GROUP BY): Σ t_s, Σ treated cured, Σ t_s·q_s, Σ t_s²·q_s(1 − q_s)/n_s,
+    Σ n_s; plus the treated units in strata without controls."""
 
-    1. keep strata with ≥ 1 treated and ≥ 1 control unit; weight w_s = treated_s / Σ treated;
-    2. treated rate p1 = Σ treated_cured_s / Σ treated_s (Wilson interval);
-    3. control rate p2 = Σ w_s · c_s / n_s (c_s, n_s: control cured and units in s), with
-       variance V = Σ w_s² · q_s(1 − q_s) / n_s, q_s = c_s / n_s; its Wilson interval uses the
-       effective size n_eff = p2(1 − p2) / V (Σ n_s when V = 0);
-    4. difference p1 − p2 with Newcombe's interval, and the too-few rule on both groups.
-    """
+    treated: int
+    treated_cured: int
+    weighted_rate: float
+    weighted_variance: float
+    controls: int
+    strata: int
+    unmatched: int
+
+
+def matched_comparison(strata: Iterable[StratumCounts]) -> MatchedComparison:
+    """Compare treated and control cure rates over strata with both (see
+    :func:`comparison_from_sums` for the formulas)."""
     all_strata = list(strata)
     used = [s for s in all_strata if s.treated > 0 and s.control > 0]
-    unmatched = sum(s.treated for s in all_strata if s.control == 0)
-    treated = sum(s.treated for s in used)
-    treated_cured = sum(s.treated_cured for s in used)
-    controls = sum(s.control for s in used)
-    first = wilson(treated_cured, treated)
+    return comparison_from_sums(
+        MatchedSums(
+            treated=sum(s.treated for s in used),
+            treated_cured=sum(s.treated_cured for s in used),
+            weighted_rate=sum(s.treated * s.control_cured / s.control for s in used),
+            weighted_variance=sum(
+                s.treated**2
+                * (s.control_cured / s.control)
+                * (1 - s.control_cured / s.control)
+                / s.control
+                for s in used
+            ),
+            controls=sum(s.control for s in used),
+            strata=len(used),
+            unmatched=sum(s.treated for s in all_strata if s.control == 0),
+        )
+    )
+
+
+def comparison_from_sums(sums: MatchedSums) -> MatchedComparison:
+    """The matched comparison from its sums.
+
+    1. strata with ≥ 1 treated and ≥ 1 control unit; weight w_s = t_s / T, T = Σ t_s;
+    2. treated rate p1 = Σ treated cured / T (Wilson interval);
+    3. control rate p2 = Σ w_s · q_s (q_s: the control cure rate in s), variance
+       V = Σ w_s² · q_s(1 − q_s) / n_s; its Wilson interval uses the effective size
+       n_eff = p2(1 − p2) / V (Σ n_s when V = 0), never more than Σ n_s;
+    4. difference p1 − p2 with Newcombe's interval, and the too-few rule on both groups.
+    """
+    treated = sums.treated
+    first = wilson(sums.treated_cured, treated)
     if treated == 0:
         second = wilson(0, 0)
     else:
-        p2 = 0.0
-        variance = 0.0
-        for s in used:
-            w = s.treated / treated
-            q = s.control_cured / s.control
-            p2 += w * q
-            variance += w * w * q * (1 - q) / s.control
-        n_eff = p2 * (1 - p2) / variance if variance > 0 else float(controls)
+        p2 = sums.weighted_rate / treated
+        variance = sums.weighted_variance / (treated * treated)
+        n_eff = p2 * (1 - p2) / variance if variance > 0 else float(sums.controls)
         # Standardising can only lose precision: never claim more than the controls there are.
-        n_eff = min(n_eff, float(controls))
-        second = wilson(min(p2 * n_eff, n_eff), n_eff)
+        n_eff = min(n_eff, float(sums.controls))
+        second = wilson(min(max(p2, 0.0), 1.0) * n_eff, n_eff)
     return MatchedComparison(
         comparison=newcombe(first, second),
         matched_treated=treated,
-        unmatched=unmatched,
-        strata=len(used),
-        controls=controls,
+        unmatched=sums.unmatched,
+        strata=sums.strata,
+        controls=sums.controls,
     )

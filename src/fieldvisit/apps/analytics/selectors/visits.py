@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from fieldvisit.apps.analytics.models import EffectCell, UnitKind
+from fieldvisit.apps.analytics.models import CauseMonth, EffectCell, UnitKind
 from fieldvisit.apps.analytics.selectors.base import (
     Chart,
     Dashboard,
@@ -26,16 +25,16 @@ from fieldvisit.apps.analytics.selectors.base import (
     too_few_note,
 )
 from fieldvisit.apps.cases.models import CaseStatus
-from fieldvisit.apps.loans.models import IncomeBand, SalesChannel
+from fieldvisit.apps.loans.models import IncomeBand, Product, SalesChannel
 from fieldvisit.apps.remedies.models import RemedyProposal, RemedyStatus
 from fieldvisit.apps.visits.models import Cause, Understood, VisitReport
-from fieldvisit.engines.analytics.matching import StratumCounts, matched_comparison
+from fieldvisit.engines.analytics.matching import MatchedSums, comparison_from_sums
 from fieldvisit.engines.analytics.svg import Series
 from fieldvisit.engines.analytics.text import frequent_terms
 
 HORIZONS = (30, 60)
 #: Free texts read for word counts (the latest): segmentation is the slow part of the page.
-TEXT_SAMPLE = 2_000
+TEXT_SAMPLE = 500
 STRATUM = ("month_end", "bucket", "amount_band", "product_id", "district")
 
 
@@ -60,82 +59,123 @@ def latest_reports(filters: Filters) -> Any:
 # ------------------------------------------------------------------ 3. do visits work?
 
 
+def _effect_sql(filters: Filters, kind: str, group: str) -> dict[str, dict[int, Any]]:
+    """Matched comparisons of ``kind`` units against controls, per value of ``group`` (a column
+    of the cells, or a constant), for each horizon; the sums are computed by the database in one
+    GROUP BY so the page reads a handful of rows whatever the volume."""
+    table = EffectCell._meta.db_table
+    where = ["1 = 1"]
+    params: list[Any] = []
+    if filters.month is not None:
+        # The month filter names the month the visits were made in: the cases open at the end
+        # of the month before.
+        where.append("month_end = %s")
+        params.append(filters.month - dt.timedelta(days=1))
+    for column, value in (
+        ("product_id", filters.product),
+        ("branch_id", filters.branch),
+        ("district", filters.district or None),
+    ):
+        if value is not None:
+            where.append(f"{column} = %s")
+            params.append(value)
+    stratum = ", ".join(STRATUM)
+    sums = []
+    for h in HORIZONS:
+        used = f"(ctl.n{h} > 0 AND trt.t{h} > 0)"
+        q = f"(ctl.c{h} * 1.0 / ctl.n{h})"
+        sums += [
+            f"SUM(CASE WHEN {used} THEN trt.t{h} ELSE 0 END)",
+            f"SUM(CASE WHEN {used} THEN trt.tc{h} ELSE 0 END)",
+            f"SUM(CASE WHEN {used} THEN trt.t{h} * {q} ELSE 0 END)",
+            f"SUM(CASE WHEN {used} THEN trt.t{h} * trt.t{h} * {q} * (1 - {q}) / ctl.n{h} "
+            "ELSE 0 END)",
+            f"SUM(CASE WHEN {used} THEN ctl.n{h} ELSE 0 END)",
+            f"SUM(CASE WHEN {used} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN ctl.n{h} IS NULL OR ctl.n{h} = 0 THEN trt.t{h} ELSE 0 END)",
+        ]
+    per_h = ", ".join(
+        f"SUM(n{h}) AS {p}{h}, SUM(cured{h}) AS {q}{h}" for h in HORIZONS for p, q in (("t", "tc"),)
+    )
+    control_h = ", ".join(f"SUM(n{h}) AS n{h}, SUM(cured{h}) AS c{h}" for h in HORIZONS)
+    sql = (
+        f"WITH cells AS (SELECT * FROM {table} WHERE {' AND '.join(where)}), "  # noqa: S608
+        f"ctl AS (SELECT {stratum}, {control_h} FROM cells WHERE kind = %s GROUP BY {stratum}), "
+        f"trt AS (SELECT {group} AS grp, {stratum}, {per_h} FROM cells WHERE kind = %s "
+        f"GROUP BY {group}, {stratum}) "
+        f"SELECT trt.grp, {', '.join(sums)} FROM trt LEFT JOIN ctl ON "
+        + " AND ".join(f"ctl.{c} = trt.{c}" for c in STRATUM)
+        + " GROUP BY trt.grp ORDER BY trt.grp"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, UnitKind.CONTROL.value, kind])
+        rows = cursor.fetchall()
+    result: dict[str, dict[int, Any]] = {}
+    for row in rows:
+        result[str(row[0])] = {}
+        for k, h in enumerate(HORIZONS):
+            t, tc, wr, wv, n, strata, unmatched = row[1 + 7 * k : 8 + 7 * k]
+            result[str(row[0])][h] = comparison_from_sums(
+                MatchedSums(
+                    treated=int(t or 0),
+                    treated_cured=int(tc or 0),
+                    weighted_rate=float(wr or 0),
+                    weighted_variance=float(wv or 0),
+                    controls=int(n or 0),
+                    strata=int(strata or 0),
+                    unmatched=int(unmatched or 0),
+                )
+            )
+    return result
+
+
 def effect_dashboard(filters: Filters) -> Dashboard:
     board = Dashboard("effect", _("Do visits work?"))
-    cells = EffectCell.objects.all()
-    if filters.month_end is not None:
-        # The month filter names the month the visits were made in: the cases open at the end of
-        # the month before.
-        cells = cells.filter(month_end=filters.month - dt.timedelta(days=1))
-    rows = list(
-        filters.apply(cells)
-        .values(*STRATUM, "kind", "label", "cause")
-        .annotate(n30=Sum("n30"), c30=Sum("cured30"), n60=Sum("n60"), c60=Sum("cured60"))
-        .order_by()
-    )
-    controls: dict[tuple[Hashable, ...], dict[int, tuple[int, int]]] = defaultdict(dict)
-    for r in rows:
-        if r["kind"] == UnitKind.CONTROL:
-            key = tuple(r[k] for k in STRATUM)
-            for h in HORIZONS:
-                n, c = controls[key].get(h, (0, 0))
-                controls[key][h] = (n + r[f"n{h}"], c + r[f"c{h}"])
-
-    def compare(kind: str, pick: Callable[[dict[str, Any]], bool], h: int) -> Any:
-        treated: dict[tuple[Hashable, ...], list[int]] = defaultdict(lambda: [0, 0])
-        for r in rows:
-            if r["kind"] == kind and pick(r):
-                t = treated[tuple(r[k] for k in STRATUM)]
-                t[0] += r[f"n{h}"]
-                t[1] += r[f"c{h}"]
-        return matched_comparison(
-            StratumCounts(key, t[0], t[1], *controls.get(key, {}).get(h, (0, 0)))
-            for key, t in treated.items()
-        )
-
-    purposes = sorted({r["label"] for r in rows if r["kind"] == UnitKind.VISIT})
-    causes = sorted({r["cause"] for r in rows if r["kind"] == UnitKind.VISIT and r["cause"]})
-    remedies = sorted({r["label"] for r in rows if r["kind"] == UnitKind.REMEDY})
     cause_names = dict(Cause.choices)
-    groups: list[tuple[str, str, str, Callable[[dict[str, Any]], bool]]] = [
-        (_("All visits"), _("all"), UnitKind.VISIT, lambda r: True)
+    families = [
+        (_("All visits"), _effect_sql(filters, UnitKind.VISIT, "kind"), lambda g: _("all")),
+        (_("Purpose"), _effect_sql(filters, UnitKind.VISIT, "label"), lambda g: g),
+        (
+            _("Cause"),
+            _effect_sql(filters, UnitKind.VISIT, "cause"),
+            lambda g: str(cause_names.get(g, g or _("not recorded"))),
+        ),
+        (_("Remedy"), _effect_sql(filters, UnitKind.REMEDY, "label"), lambda g: g),
     ]
-    groups += [(_("Purpose"), p, UnitKind.VISIT, lambda r, p=p: r["label"] == p) for p in purposes]
-    groups += [
-        (_("Cause"), str(cause_names.get(c, c)), UnitKind.VISIT, lambda r, c=c: r["cause"] == c)
-        for c in causes
-    ]
-    groups += [(_("Remedy"), k, UnitKind.REMEDY, lambda r, k=k: r["label"] == k) for k in remedies]
+    if not families[0][1]:
+        board.notes.append(too_few_note(_("visits"), _("no visited case in the period")))
     table_rows = []
     chart_labels: list[str] = []
     treated_rates: list[float | None] = []
     control_rates: list[float | None] = []
-    for family, name, kind, pick in groups:
-        for h in HORIZONS:
-            result = compare(kind, pick, h)
-            d = result.comparison
-            verdict = d.too_few
-            table_rows.append(
-                [
-                    family,
-                    name,
-                    h,
-                    result.matched_treated,
-                    pct(d.first.rate) if d.first.n else "—",
-                    result.controls,
-                    pct(d.second.rate) if d.second.n else "—",
-                    None if verdict else round(d.difference, 4),
-                    None if verdict else f"{d.low:+.1%} … {d.high:+.1%}",
-                    result.unmatched,
-                    _("too few data") if verdict else "",
-                ]
-            )
-            if verdict and family == _("All visits"):
-                board.notes.append(too_few_note(f"{name}, {h} {_('days')}", verdict))
-            if h == 30 and not verdict:
-                chart_labels.append(name)
-                treated_rates.append(d.first.rate)
-                control_rates.append(d.second.rate)
+    for family, results, name_of in families:
+        for group, by_h in results.items():
+            name = name_of(group)
+            for h in HORIZONS:
+                result = by_h[h]
+                d = result.comparison
+                verdict = d.too_few
+                table_rows.append(
+                    [
+                        family,
+                        name,
+                        h,
+                        result.matched_treated,
+                        pct(d.first.rate) if d.first.n else "—",
+                        result.controls,
+                        pct(d.second.rate) if d.second.n else "—",
+                        None if verdict else round(d.difference, 4),
+                        None if verdict else f"{d.low:+.1%} … {d.high:+.1%}",
+                        result.unmatched,
+                        _("too few data") if verdict else "",
+                    ]
+                )
+                if verdict and family == _("All visits"):
+                    board.notes.append(too_few_note(f"{name}, {h} {_('days')}", verdict))
+                if h == 30 and not verdict:
+                    chart_labels.append(name)
+                    treated_rates.append(d.first.rate)
+                    control_rates.append(d.second.rate)
     board.charts.append(
         Chart(
             _("Cured within 30 days: treated vs comparable cases (enough data only)"),
@@ -238,25 +278,33 @@ def causes_dashboard(filters: Filters) -> Dashboard:
     board = Dashboard("causes", _("Why borrowers fall behind"))
     cause_names = dict(Cause.choices)
     income_names = dict(IncomeBand.choices)
-    rows = latest_reports(filters).values_list(
-        "causes",
-        "visit__case__loan__product__name",
-        "visit__case__district",
-        "visit__case__loan__borrower__income_band",
-        TruncMonth("submitted_at"),
-    )
-    by: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    cells = CauseMonth.objects.all()
+    if filters.month is not None:
+        cells = cells.filter(month=filters.month)
+    else:
+        latest = CauseMonth.objects.order_by("-month").values_list("month", flat=True).first()
+        if latest is not None:
+            cells = cells.filter(month__gt=latest.replace(year=latest.year - 1))
+    cells = filters.apply(cells)
+    products = dict(Product.objects.values_list("id", "name"))
+    by: dict[str, Counter[tuple[str, str]]] = {}
+    for key, column, label in (
+        ("product", "product_id", lambda v: products.get(v, str(v))),
+        ("district", "district", lambda v: v or "—"),
+        ("income", "income_band", lambda v: str(income_names.get(v, v or "—"))),
+        ("month", "month", lambda v: v.strftime("%Y-%m")),
+    ):
+        counter: Counter[tuple[str, str]] = Counter()
+        for value, cause, n in (
+            cells.values_list(column, "cause").annotate(n=Sum("reports")).order_by()
+        ):
+            name = str(cause_names.get(cause, cause)) if cause else ""
+            counter[(label(value), name)] += n
+        by[key] = counter
     totals: Counter[str] = Counter()
-    reports = 0
-    for causes, product, district, income, month in rows.iterator(chunk_size=5000):
-        reports += 1
-        for cause in causes or []:
-            name = str(cause_names.get(cause, cause))
-            totals[name] += 1
-            by["product"][(product, name)] += 1
-            by["district"][(district or "—", name)] += 1
-            by["income"][(str(income_names.get(income, income)), name)] += 1
-            by["month"][(month.strftime("%Y-%m") if month else "—", name)] += 1
+    for (_group, name), n in by["month"].items():
+        totals[name] += n
+    reports = totals.pop("", 0)
     names = [n for n, _c in totals.most_common()]
     board.notes.append(
         _("%(reports)s visit reports, %(causes)s causes recorded (a report may give several).")
@@ -287,11 +335,8 @@ def causes_dashboard(filters: Filters) -> Dashboard:
             Table(
                 f"causes_{key}",
                 title,
-                [_("Group"), *names, _("Total")],
-                [
-                    [g, *[by[key][(g, n)] for n in names], sum(by[key][(g, n)] for n in names)]
-                    for g in groups
-                ],
+                [_("Group"), _("Reports"), *names],
+                [[g, by[key][(g, "")], *[by[key][(g, n)] for n in names]] for g in groups],
             )
         )
     return board
@@ -370,19 +415,23 @@ def feedback_dashboard(filters: Filters) -> Dashboard:
     if len(texts) == TEXT_SAMPLE:
         board.notes.append(_("Words counted in the latest %(n)s texts.") % {"n": TEXT_SAMPLE})
     channel_names = dict(SalesChannel.choices)
-    # JSON "contains" is not portable (SQLite): the flag is decided here, one row per report.
-    signal_counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for product, channel, understood, explained, causes in reports.values_list(
-        "visit__case__loan__product__name",
-        "visit__case__loan__sales_channel",
-        "understood_terms",
-        "mis_explained",
-        "causes",
-    ).iterator(chunk_size=5000):
-        counts = signal_counts[(product, channel)]
-        counts[0] += 1
-        flagged = understood == Understood.NO or bool(explained) or Cause.MISSOLD in (causes or [])
-        counts[1] += int(flagged)
+    # JSON "contains" is not portable (SQLite); the causes list's text is.
+    signal = (
+        Q(understood_terms=Understood.NO)
+        | ~Q(mis_explained="")
+        | Q(causes__icontains=f'"{Cause.MISSOLD.value}"')
+    )
+    signal_counts = {
+        (r["visit__case__loan__product__name"], r["visit__case__loan__sales_channel"]): (
+            r["n"],
+            r["flagged"],
+        )
+        for r in reports.values(
+            "visit__case__loan__product__name", "visit__case__loan__sales_channel"
+        )
+        .annotate(n=Count("id"), flagged=Count("id", filter=signal))
+        .order_by()
+    }
     signal_rows = [
         [product, str(channel_names.get(channel, channel)), n, flagged, pct(rate(flagged, n))]
         for (product, channel), (n, flagged) in sorted(signal_counts.items())
