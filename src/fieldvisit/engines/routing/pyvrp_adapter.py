@@ -23,6 +23,7 @@ needed by dropping the least valuable optional stops, and the result is what
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -140,8 +141,9 @@ def solve(problem: RoutingProblem, params: SolveParams | None = None) -> Routing
     ]
     groups: list[pyvrp.ClientGroup] = []
     group_of: dict[str, int] = {}
+    windows_kept = Counter(a.visit.id for a in alternatives)
     for visit in candidates:
-        if sum(1 for a in alternatives if a.visit is visit) > 1:
+        if windows_kept[visit.id] > 1:
             group_of[visit.id] = len(groups)
             groups.append(pyvrp.ClientGroup(required=visit.required))
     clients = []
