@@ -57,3 +57,15 @@ def test_the_difference_always_lies_inside_its_interval(first, second):
     result = newcombe(wilson(*first), wilson(*second))
     assert -1.0 <= result.low <= result.difference + 1e-12
     assert result.difference - 1e-12 <= result.high <= 1.0
+
+
+def test_chi_square_p_values_match_the_tables():
+    from fieldvisit.engines.analytics.distribution import chi_square, total_variation
+
+    # Given observed counts whose X² is 3.84 on 1 degree of freedom (the 5 % critical value).
+    statistic, dof, p = chi_square({"a": 60, "b": 40}, {"a": 0.5, "b": 0.5})
+    assert (statistic, dof) == (4.0, 1)
+    assert round(p, 4) == 0.0455
+    # A count where none is expected cannot fit.
+    assert chi_square({"a": 0, "b": 0, "c": 5}, {"a": 0.5, "b": 0.5})[2] == 0.0
+    assert total_variation({"a": 0.7, "b": 0.3}, {"a": 0.5, "c": 0.5}) == 0.5
