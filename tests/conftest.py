@@ -17,3 +17,19 @@ def personas(db):
 
     demo_users_create()
     return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Every test starts with empty caches: the local-memory cache lives as long as the process,
+    so login throttling counts, cached policies and the like would leak from test to test."""
+    from django.conf import settings
+
+    if not settings.configured:  # engine tests run without Django (-p no:django)
+        yield
+        return
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
