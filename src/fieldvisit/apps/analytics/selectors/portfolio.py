@@ -143,7 +143,7 @@ def portfolio_dashboard(filters: Filters) -> Dashboard:
                 [d, b, int(v[0]), money(v[1]), money(v[2]), money(v[3])]
                 for d in days
                 for b in buckets
-                if (v := by_bucket.get((d, b))) is not None
+                for v in [by_bucket[(d, b)]]
             ],
         )
     )
