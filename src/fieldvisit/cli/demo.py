@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
@@ -40,6 +41,9 @@ def command(loans: int, seed: int, as_of: dt.datetime | None, serve: bool, addr:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     day = as_of.date() if as_of else business_date()
+    if as_of:
+        # The served pages (the agent's route of "today") must agree with the demo's date.
+        os.environ["FIELDVISIT_AS_OF"] = day.isoformat()
     try:
         summary = demo_setup(
             as_of=day,

@@ -27,7 +27,9 @@ def test_month_ends_before_the_business_date_oldest_first():
 def test_demo_setup_generates_imports_batches_and_makes_logins(tmp_path):
     lines: list[str] = []
 
-    summary = demo_setup(as_of=AS_OF, loans=400, seed=3, book_dir=tmp_path, say=lines.append)
+    summary = demo_setup(
+        as_of=AS_OF, loans=400, seed=3, book_dir=tmp_path, say=lines.append, history_weeks=1
+    )
 
     assert summary.generated
     assert Loan.objects.count() == 400
@@ -46,11 +48,11 @@ def test_demo_setup_generates_imports_batches_and_makes_logins(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_setup_twice_keeps_the_book_and_reruns_only_the_batch(tmp_path):
-    demo_setup(as_of=AS_OF, loans=200, seed=3, book_dir=tmp_path)
+    demo_setup(as_of=AS_OF, loans=200, seed=3, book_dir=tmp_path, history_weeks=1)
     loans_before = set(Loan.objects.values_list("loan_no", flat=True))
     rows_before = DelinquencySnapshot.objects.filter(as_of=AS_OF).count()
 
-    again = demo_setup(as_of=AS_OF, loans=200, seed=99, book_dir=tmp_path)
+    again = demo_setup(as_of=AS_OF, loans=200, seed=99, book_dir=tmp_path, history_weeks=1)
 
     assert not again.generated
     assert set(Loan.objects.values_list("loan_no", flat=True)) == loans_before

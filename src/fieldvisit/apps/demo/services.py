@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -18,12 +19,15 @@ from fieldvisit.apps.accounts.models import User
 from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.accounts.services import user_create
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.demo.history import HISTORY_WEEKS, HistorySummary
 from fieldvisit.apps.loans.models import Loan
 from fieldvisit.apps.organisation.models import Branch
 
 DEMO_PASSWORD = "fieldvisit-demo"  # noqa: S105 - printed on screen by design, demo only
 #: Months of month-end snapshots the demo stores before its business date (history for analytics).
 HISTORY_MONTHS = 6
+#: Solver time for the business date's plan of the demo branch (seconds).
+TODAY_PLAN_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -50,20 +54,26 @@ class DemoSummary:
     imported_rows: dict[str, int] = field(default_factory=dict)
     snapshot_days: list[dt.date] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
+    history: HistorySummary | None = None
+    plan: Any = None  # planning.VisitPlan of the business date, approved
 
 
 @transaction.atomic
-def demo_users_create() -> list[DemoLogin]:
+def demo_users_create(*, plan: Any = None) -> list[DemoLogin]:
     """One demo login per role (existing ones are left as they are); returns the logins.
 
-    Where the imported organisation has them, the demo manager and agent *are* the first branch's
+    Where the imported organisation has them, the demo manager and agent *are* a branch's
     manager and one of its field agents (given the demo username and password), so that their
-    pages show that branch's cases and that team's visits.
+    pages show that branch's cases and that team's visits: with an approved ``plan``, its
+    branch's manager and the first member of its first route with stops (the agent has a route
+    today); else the first branch's manager and first agent. The legal officer and the trainer
+    work in the same branch.
     """
+    branch = _demo_branch(plan)
     for login in DEMO_LOGINS:
         if User.objects.filter(username=login.username).exists():
             continue
-        adopted = _imported_user_for(login.role)
+        adopted = _imported_user_for(login.role, branch, plan)
         if adopted is not None:
             adopted.username = login.username
             adopted.set_password(DEMO_PASSWORD)
@@ -74,29 +84,46 @@ def demo_users_create() -> list[DemoLogin]:
             password=DEMO_PASSWORD,
             role=login.role,
             display_name=login.display_name,
-            branch=_first_branch() if login.role in BRANCH_ROLES else None,
+            branch=branch if login.role in BRANCH_ROLES else None,
         )
     return list(DEMO_LOGINS)
 
 
-#: Roles whose view is scoped to a branch: the demo puts them in the first branch.
+#: Roles whose view is scoped to a branch: the demo puts them in the demo branch.
 BRANCH_ROLES = frozenset({Role.MANAGER, Role.LEGAL, Role.TRAINER})
 
 
-def _first_branch() -> Branch | None:
+def _demo_branch(plan: Any) -> Branch | None:
+    if plan is not None and plan.branch_id is not None:
+        return Branch.objects.get(pk=plan.branch_id)
     return Branch.objects.order_by("code").first()
 
 
-def _imported_user_for(role: Role) -> User | None:
+def _imported_user_for(role: Role, branch: Branch | None, plan: Any) -> User | None:
+    imported = User.objects.filter(employee_no__isnull=False)
     if role == Role.MANAGER:
-        return (
-            User.objects.filter(role=Role.MANAGER, branch__isnull=False, employee_no__isnull=False)
-            .order_by("branch__code", "employee_no")
-            .first()
-        )
+        managers = imported.filter(role=Role.MANAGER, branch__isnull=False)
+        if branch is not None and managers.filter(branch=branch).exists():
+            managers = managers.filter(branch=branch)
+        return managers.order_by("branch__code", "employee_no").first()
     if role == Role.AGENT:
+        if plan is not None:
+            from fieldvisit.apps.planning.models import PlanRoute
+
+            route = (
+                PlanRoute.objects.filter(plan=plan, stops__isnull=False)
+                .order_by("order", "pk")
+                .first()
+            )
+            member = (
+                route.members.filter(employee_no__isnull=False).order_by("employee_no").first()
+                if route is not None
+                else None
+            )
+            if member is not None:
+                return member
         return (
-            User.objects.filter(role=Role.AGENT, team__isnull=False, employee_no__isnull=False)
+            imported.filter(role=Role.AGENT, team__isnull=False)
             .order_by("team__branch__code", "team__code", "employee_no")
             .first()
         )
@@ -120,28 +147,113 @@ def demo_setup(
     seed: int,
     book_dir: Path,
     say: Callable[[str], None] = lambda _line: None,
+    history_weeks: int = HISTORY_WEEKS,
+    plan_seconds: float = TODAY_PLAN_SECONDS,
 ) -> DemoSummary:
-    """Generate and import the demo book (once), run the daily cycle for ``as_of``, make logins.
+    """Generate and import the demo book (once), replay its history, run the daily cycle for
+    ``as_of`` and make the logins.
 
     1. If the database has no loans: generate ``loans`` loans as of ``as_of`` into ``book_dir``
        and import them like a core-system export (all or nothing).
-    2. Store the delinquency snapshots of the last months' ends and of ``as_of`` (which opens
-       the cases), as the nightly batch would have.
-    3. Create the demo logins.
-    Running it again changes nothing but re-running the day's batch, which is idempotent.
+    2. Once (while the database holds no collections work): replay the last ``history_weeks``
+       weeks (:mod:`fieldvisit.apps.demo.history`): the nightly batches of the last months'
+       ends and of every Sunday, calls and SMS, plans, visits with their reports and promises.
+       Later runs only store month ends that are missing.
+    3. Store ``as_of``'s snapshot (the nightly batch of the business date; idempotent).
+    4. The business date's visit plan: the first branch whose plan gets visits, built with
+       ``plan_seconds`` of solver and approved by its manager — unless a plan for the day is
+       already approved.
+    5. The demo logins: the manager of that branch, and an agent on one of its routes.
+    Running it again changes nothing but re-running the day's batch.
     """
     from fieldvisit.apps.delinquency.services import snapshot_run
+    from fieldvisit.apps.demo.history import history_exists, history_simulate, truth_load
 
     summary = DemoSummary(as_of=as_of)
     if not Loan.objects.exists():
         _generate_and_import(as_of=as_of, loans=loans, seed=seed, book_dir=book_dir, say=say)
         summary.generated = True
-    for day in [*demo_month_ends(as_of), as_of]:
-        result = snapshot_run(day)
-        say(f"batch {day}: {result.rows_written:,} snapshot rows")
-        summary.snapshot_days.append(day)
-    summary.logins = demo_users_create()
+    month_ends = demo_month_ends(as_of)
+    if not history_exists():
+        truth = truth_load(book_dir)
+        if not truth:
+            say(f"no ground truth in {book_dir}: the demo history is not replayed")
+        summary.history = history_simulate(
+            as_of=as_of,
+            seed=seed,
+            truth=truth,
+            batch_days=month_ends,
+            weeks=history_weeks,
+            say=say,
+        )
+        summary.snapshot_days.extend(summary.history.batches)
+        say(
+            f"history {summary.history.start} to {summary.history.end}: "
+            f"{summary.history.contacts:,} calls and SMS, {summary.history.plans_approved} plans, "
+            f"{summary.history.reports:,} visit reports, {summary.history.promises:,} promises "
+            f"({', '.join(f'{k} {v:.1f} s' for k, v in sorted(summary.history.seconds.items()))})"
+        )
+    else:
+        for day in _batches_missing(month_ends):
+            snapshot_run(day)
+            summary.snapshot_days.append(day)
+    result = snapshot_run(as_of)
+    say(f"batch {as_of}: {result.rows_written:,} snapshot rows")
+    summary.snapshot_days.append(as_of)
+    summary.plan = demo_plan_today(as_of=as_of, seconds=plan_seconds)
+    if summary.plan is not None:
+        say(
+            f"plan for {as_of}: {summary.plan.visits_planned} visits "
+            f"(plan #{summary.plan.pk}, {summary.plan.status})"
+        )
+    summary.logins = demo_users_create(plan=summary.plan)
     return summary
+
+
+def _batches_missing(days: list[dt.date]) -> list[dt.date]:
+    from fieldvisit.apps.delinquency.models import SnapshotRun, SnapshotRunStatus
+
+    done = set(
+        SnapshotRun.objects.filter(as_of__in=days, status=SnapshotRunStatus.DONE).values_list(
+            "as_of", flat=True
+        )
+    )
+    return [day for day in days if day not in done]
+
+
+def demo_plan_today(*, as_of: dt.date, seconds: float = TODAY_PLAN_SECONDS) -> Any:
+    """The approved visit plan of the business date for the demo branch; built if none is.
+
+    Tries the branches in code order and keeps the first plan that has visits, approved by that
+    branch's manager (a plan the compliance check refuses is left as a draft for the manager's
+    page and the next branch is tried). ``None`` when no branch has a visit to make.
+    """
+    from fieldvisit.apps.planning.models import PlanStatus, VisitPlan
+    from fieldvisit.apps.planning.services import plan_approve, plan_build
+
+    approved = (
+        VisitPlan.objects.filter(date=as_of, status=PlanStatus.APPROVED, visits_planned__gt=0)
+        .order_by("branch__code", "pk")
+        .first()
+    )
+    if approved is not None:
+        return approved
+    for branch in Branch.objects.order_by("code"):
+        manager = (
+            User.objects.filter(role=Role.MANAGER, branch=branch, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if manager is None:
+            continue
+        plan = plan_build(date=as_of, branch=branch, seconds=seconds, user=manager)
+        if not plan.visits_planned:
+            continue
+        try:
+            return plan_approve(plan=plan, user=manager)
+        except ApplicationError:
+            continue
+    return None
 
 
 def _generate_and_import(

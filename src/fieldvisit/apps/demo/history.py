@@ -1,0 +1,470 @@
+"""The demo's past: weeks of collections work replayed day by day through the real services.
+
+A lender's demo with an empty history shows empty pages, and its planner plans nothing (the
+strategy wants failed calls before a first visit). This module replays the weeks before the
+business date as the organisation would have lived them, with the clock set to each moment
+(:func:`fieldvisit.apps.common.clock.clock_replaying`), so that every record carries the time it
+happened and passed the same rules as a live one:
+
+* **Monday 08:30** — each branch manager assigns the new cases to the branch's teams and agents
+  (``cases.case_assign``);
+* **Monday to Saturday, 09:00–20:30** — the assigned agent calls or texts the borrower at a
+  cadence set by the days past due (:data:`CADENCE`); ``cases.contact_attempt_record`` checks
+  each attempt against the compliance rules (an attempt the rules refuse is not made);
+* **the evening before a visit day (Tuesday, Thursday), 17:30** — each branch manager builds
+  the branch's plan (``planning.plan_build``, PyVRP for :data:`PLAN_SECONDS`) and approves it
+  (``planning.plan_approve``, which runs the compliance check of the whole plan);
+* **the visit day** — each team checks in at the planned arrival near the address
+  (``visits.visit_check_in``) and files the report (``visits.visit_report_submit``): outcome,
+  causes, situation, income and spending, the product, a promise, a remedy asked for — drawn
+  from the generator's hidden truth by :mod:`fieldvisit.apps.demo.recording`;
+* **Sunday and month-end nights, 23:30** — the nightly batch (``delinquency.snapshot_run``),
+  whose hooks open and close cases, mark promises kept or broken and refresh analytics.
+
+Draws are keyed by (seed, what, case, day), not taken from one stream, so the same seed gives
+the same calls and the same reports; the only thing that can differ between machines is a route's
+order where the time-limited solver stops at a different solution.
+
+Visit effect: the generator's payments do not depend on visits (``fieldvisit.demo.behaviour``),
+and this module adds no payment: the demo's true effect of a visit on cure is **zero**, so an
+estimate from the demo should be zero within its confidence interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fieldvisit.apps.accounts.models import User
+from fieldvisit.apps.accounts.roles import Role
+from fieldvisit.apps.cases.models import (
+    CaseStatus,
+    CollectionCase,
+    ContactAttempt,
+    ContactChannel,
+    ContactTarget,
+)
+from fieldvisit.apps.common.clock import clock_replaying, local_zone
+from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.demo import recording
+from fieldvisit.apps.loans.models import Installment, Payment
+from fieldvisit.apps.organisation.models import Branch, Team
+from fieldvisit.apps.visits.models import Visit
+
+#: Weeks of daily work replayed before the business date. Sixteen weeks give the analytics
+#: visits whose 30- and 60-day outcomes are known by the business date.
+HISTORY_WEEKS = 16
+#: Solver time per branch plan of a past day (seconds): a day of a few visits per team is solved
+#: to optimality in milliseconds.
+PLAN_SECONDS = 0.05
+#: Visit days (Monday = 0); the plan is built and approved the evening before.
+VISIT_WEEKDAYS = frozenset({1, 3})
+#: No visits in the last days before the business date: the cases that became eligible since wait
+#: for the business date's plan, so the demo's route of the day is a full one.
+QUIET_DAYS_BEFORE = 7
+#: Remote contact attempts a week and the share of them that are SMS, by days past due
+#: (upper bound inclusive). The 61–90 stage pushes hardest: it decides who gets a first visit.
+CADENCE: tuple[tuple[int, float, float], ...] = (
+    (30, 0.7, 0.7),
+    (60, 1.5, 0.3),
+    (90, 3.0, 0.25),
+    (10**6, 1.0, 0.4),
+)
+#: No calls while a promise or a remedy runs, on legal cases or during a hardship hold.
+QUIET_STATUSES = frozenset(
+    {
+        CaseStatus.PROMISE_TO_PAY,
+        CaseStatus.REMEDY_ACTIVE,
+        CaseStatus.REMEDY_PROPOSED,
+        CaseStatus.LEGAL,
+    }
+)
+ASSIGN_AT = dt.time(8, 30)
+PLAN_AT = dt.time(17, 30)
+APPROVE_AT = dt.time(18, 0)
+BATCH_AT = dt.time(23, 30)
+#: Calls and SMS start between these local times (inside the 08:00–21:00 compliance window).
+CALL_FROM, CALL_UNTIL = dt.time(9, 0), dt.time(20, 30)
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The generator's hidden state of one borrower (ground_truth file)."""
+
+    cause: str
+    pattern: str
+    severity: float
+
+
+@dataclass
+class HistorySummary:
+    start: dt.date
+    end: dt.date
+    batches: list[dt.date] = field(default_factory=list)
+    contacts: int = 0
+    contacts_blocked: int = 0
+    plans_approved: int = 0
+    plans_refused: int = 0
+    visits: int = 0
+    reports: int = 0
+    promises: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+
+def history_exists() -> bool:
+    """Whether the database already holds collections work (the history is replayed once)."""
+    return ContactAttempt.objects.exists() or Visit.objects.exists()
+
+
+def truth_load(book_dir: Path) -> dict[str, Truth]:
+    """The generator's ground truth by borrower number (Parquet, else CSV); empty when absent."""
+    parquet, csv = book_dir / "ground_truth.parquet", book_dir / "ground_truth.csv"
+    if parquet.exists():
+        frame = pl.read_parquet(parquet)
+    elif csv.exists():
+        frame = pl.read_csv(csv, infer_schema_length=0)
+    else:
+        return {}
+    return {
+        number: Truth(cause, pattern, float(severity))
+        for number, cause, pattern, severity in frame.select(
+            "borrower_number", "cause", "pattern", pl.col("severity").cast(pl.Float64)
+        ).iter_rows()
+    }
+
+
+def history_days(as_of: dt.date, weeks: int = HISTORY_WEEKS) -> tuple[dt.date, dt.date]:
+    """The replayed days: from the Monday ``weeks`` weeks before ``as_of`` to the day before."""
+    start = as_of - dt.timedelta(days=7 * weeks)
+    start -= dt.timedelta(days=start.weekday())
+    return start, as_of - dt.timedelta(days=1)
+
+
+def history_simulate(
+    *,
+    as_of: dt.date,
+    seed: int,
+    truth: dict[str, Truth],
+    batch_days: Iterable[dt.date] = (),
+    weeks: int = HISTORY_WEEKS,
+    say: Callable[[str], None] = lambda _line: None,
+) -> HistorySummary:
+    """Replay the weeks before ``as_of`` (module docstring) and the nightly batches in between.
+
+    ``batch_days``: extra batch days (the month ends); those before the replayed weeks run first,
+    in date order. Batches already stored are not run again. Returns what was recorded.
+    """
+    from fieldvisit.apps.delinquency.models import SnapshotRun, SnapshotRunStatus
+
+    start, end = history_days(as_of, weeks)
+    extra = {d for d in batch_days if d < as_of}
+    batches = extra | {d for d in _dates(start, end) if d.weekday() == 6}
+    done = set(
+        SnapshotRun.objects.filter(status=SnapshotRunStatus.DONE).values_list("as_of", flat=True)
+    )
+    summary = HistorySummary(start=start, end=end)
+    sim = _Simulation(seed=seed, truth=truth, summary=summary)
+    first = min([start, *extra])
+    for day in _dates(first, end):
+        if day >= start:
+            sim.day(day)
+        if day in batches and day not in done:
+            sim.batch(day)
+            summary.batches.append(day)
+        if day >= start and day.weekday() == 6:
+            say(
+                f"history to {day}: {summary.contacts:,} calls and SMS, "
+                f"{summary.reports:,} visit reports"
+            )
+    return summary
+
+
+def _dates(first: dt.date, last: dt.date) -> Iterable[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=local_zone())
+
+
+class _Simulation:
+    """The organisation's people and the day-by-day steps (see the module docstring)."""
+
+    def __init__(self, *, seed: int, truth: dict[str, Truth], summary: HistorySummary) -> None:
+        self.seed = seed
+        self.truth = truth
+        self.summary = summary
+        self.last_visit_day = summary.end - dt.timedelta(days=QUIET_DAYS_BEFORE - 1)
+        self.branches = list(Branch.objects.order_by("code"))
+        self.managers = {
+            b.pk: User.objects.filter(role=Role.MANAGER, branch=b, is_active=True)
+            .order_by("pk")
+            .first()
+            for b in self.branches
+        }
+        self.teams: dict[int, list[tuple[Team, list[User]]]] = defaultdict(list)
+        for team in Team.objects.filter(active=True).order_by("code"):
+            members = list(
+                User.objects.filter(team=team, role=Role.AGENT, is_active=True).order_by("pk")
+            )
+            if members:
+                self.teams[team.branch_id].append((team, members))
+
+    def rng(self, *key: object) -> random.Random:
+        """A generator keyed by what is drawn, so draws do not depend on the order of events."""
+        return random.Random(":".join(str(k) for k in (self.seed, *key)))
+
+    # ------------------------------------------------------------------ the day's steps
+
+    @contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.summary.seconds[step] += time.perf_counter() - started
+
+    def day(self, day: dt.date) -> None:
+        if day.weekday() == 0 or day == self.summary.start:
+            with self.timed("assign"):
+                self.assign(day)
+        visited: set[int] = set()
+        if day.weekday() in VISIT_WEEKDAYS:
+            with self.timed("visit"):
+                visited = self.visit(day)
+        if day.weekday() != 6:
+            with self.timed("contact"):
+                self.contact(day, visited)
+        tomorrow = day + dt.timedelta(days=1)
+        if tomorrow.weekday() in VISIT_WEEKDAYS and tomorrow <= self.last_visit_day:
+            with self.timed("plan"):
+                self.plan(tomorrow)
+
+    def batch(self, day: dt.date) -> None:
+        from fieldvisit.apps.delinquency.services import snapshot_run
+
+        with self.timed("batch"), clock_replaying(_at(day, BATCH_AT)):
+            snapshot_run(day)
+
+    def assign(self, day: dt.date) -> None:
+        """Each manager shares the branch's unassigned open cases out to teams and agents."""
+        from fieldvisit.apps.cases.services import case_assign
+
+        with clock_replaying(_at(day, ASSIGN_AT)):
+            for branch in self.branches:
+                manager, teams = self.managers[branch.pk], self.teams.get(branch.pk)
+                if manager is None or not teams:
+                    continue
+                unassigned = list(
+                    CollectionCase.objects.filter(
+                        branch=branch, closed_on__isnull=True, agent__isnull=True
+                    )
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+                groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+                for index, case_id in enumerate(unassigned):
+                    team_index = index % len(teams)
+                    members = teams[team_index][1]
+                    groups[(team_index, (index // len(teams)) % len(members))].append(case_id)
+                for (team_index, member_index), case_ids in sorted(groups.items()):
+                    team, members = teams[team_index]
+                    case_assign(
+                        actor=manager,
+                        case_ids=case_ids,
+                        team=team,
+                        agent=members[member_index],
+                        reason="每周分案 / weekly allocation",
+                    )
+
+    def contact(self, day: dt.date, visited: set[int]) -> None:
+        """The day's calls and SMS, in time order, each checked by the compliance rules."""
+        from fieldvisit.apps.cases.services import ComplianceBlocked, contact_attempt_record
+
+        planned: list[tuple[dt.datetime, int, CollectionCase, recording.Call]] = []
+        cases = (
+            CollectionCase.objects.filter(closed_on__isnull=True, agent__isnull=False)
+            .exclude(status__in=sorted(QUIET_STATUSES))
+            .exclude(hardship_hold=True)
+            .select_related("loan__borrower", "agent")
+            .order_by("pk")
+        )
+        for case in cases:
+            if case.pk in visited:
+                continue
+            rng = self.rng("contact", case.pk, day)
+            dpd = case.dpd + (day - case.snapshot_as_of).days
+            per_week, sms_share = next((w, s) for top, w, s in CADENCE if dpd <= top)
+            if rng.random() >= per_week / 6:
+                continue
+            cause = self._truth(case).cause
+            if rng.random() < sms_share:
+                call = recording.Call(ContactChannel.SMS, "message_sent")
+            else:
+                call = recording.draw_call(rng, cause)
+            minutes = rng.randrange(_minutes(CALL_FROM), _minutes(CALL_UNTIL))
+            at = _at(day, dt.time(minutes // 60, minutes % 60))
+            planned.append((at, case.pk, case, call))
+        for at, _pk, case, call in sorted(planned, key=lambda p: (p[0], p[1])):
+            with clock_replaying(at + dt.timedelta(minutes=2)):
+                try:
+                    contact_attempt_record(
+                        case=case,
+                        user=case.agent,
+                        channel=call.channel,
+                        target=ContactTarget.BORROWER,
+                        outcome=call.outcome,
+                        attempted_at=at,
+                    )
+                except ComplianceBlocked:
+                    self.summary.contacts_blocked += 1
+                    continue
+            self.summary.contacts += 1
+
+    def plan(self, visit_day: dt.date) -> None:
+        """Each branch manager builds and approves tomorrow's plan the evening before."""
+        from fieldvisit.apps.planning.services import plan_approve, plan_build
+
+        eve = visit_day - dt.timedelta(days=1)
+        for branch in self.branches:
+            manager = self.managers[branch.pk]
+            if manager is None or not self.teams.get(branch.pk):
+                continue
+            with clock_replaying(_at(eve, PLAN_AT)):
+                plan = plan_build(date=visit_day, branch=branch, seconds=PLAN_SECONDS, user=manager)
+            if not plan.visits_planned:
+                continue
+            with clock_replaying(_at(eve, APPROVE_AT)):
+                try:
+                    plan_approve(plan=plan, user=manager)
+                except ApplicationError:
+                    self.summary.plans_refused += 1
+                    continue
+            self.summary.plans_approved += 1
+
+    def visit(self, day: dt.date) -> set[int]:
+        """The approved stops of ``day``: check in near the address, file the report."""
+        from fieldvisit.apps.planning.models import PlanStatus, PlanStop
+        from fieldvisit.apps.visits.services import visit_from_plan_stop
+
+        stops = (
+            PlanStop.objects.filter(route__plan__date=day, route__plan__status=PlanStatus.APPROVED)
+            .select_related("case__loan__borrower", "route")
+            .order_by("arrival", "pk")
+        )
+        visited: set[int] = set()
+        for stop in stops:
+            with clock_replaying(_at(day, dt.time(7, 30))):
+                visit = visit_from_plan_stop(stop=stop)
+            members = list(stop.route.members.order_by("pk"))
+            if not members:
+                continue
+            self._visit(visit, stop, members[0])
+            visited.add(stop.case_id)
+        return visited
+
+    def _visit(self, visit: Visit, stop: Any, agent: User) -> None:
+        from fieldvisit.apps.visits.inputs import ReportInput
+        from fieldvisit.apps.visits.services import Position, visit_check_in, visit_report_submit
+
+        case = stop.case
+        day = stop.arrival.astimezone(local_zone()).date()
+        rng = self.rng("visit", case.pk, day)
+        distance, accuracy, reason = recording.check_in_offset(rng)
+        latitude, longitude = _offset(rng, stop.latitude, stop.longitude, distance)
+        with clock_replaying(stop.arrival):
+            visit_check_in(
+                visit=visit,
+                user=agent,
+                position=Position(latitude, longitude, accuracy),
+                reason=reason,
+            )
+        self.summary.visits += 1
+        person = self._person(case)
+        payments = list(
+            Payment.objects.filter(loan_id=case.loan_id, paid_on__gt=day)
+            .order_by("paid_on", "pk")
+            .values_list("paid_on", "amount")[:10]
+        )
+        form = recording.draw_report(
+            rng,
+            person,
+            visit_date=day,
+            dpd=case.dpd,
+            instalment=self._instalment(case.loan_id),
+            total_due=Decimal(case.amount_due),
+            payments_after=payments,
+        )
+        form["client_id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        finished = stop.end + dt.timedelta(minutes=rng.randint(0, 10))
+        with clock_replaying(finished):
+            checked = ReportInput(data=form)
+            if not checked.is_valid():
+                raise ApplicationError(f"demo history drew an invalid report: {checked.errors}")
+            data = checked.to_service()
+            submitted = visit_report_submit(
+                visit=visit,
+                user=agent,
+                client_id=data["client_id"],
+                fields=data["fields"],
+                amounts=data["amounts"],
+            )
+        self.summary.reports += 1
+        if submitted.report.promise_amount is not None:
+            self.summary.promises += 1
+
+    # ------------------------------------------------------------------ what the demo knows
+
+    def _truth(self, case: CollectionCase) -> Truth:
+        return self.truth.get(case.loan.borrower.borrower_no, Truth("none", "none", 0.0))
+
+    def _person(self, case: CollectionCase) -> recording.Borrower:
+        truth = self._truth(case)
+        borrower = case.loan.borrower
+        return recording.Borrower(
+            cause=truth.cause,
+            severity=truth.severity,
+            employment_type=borrower.employment_type,
+            income_band=borrower.income_band,
+        )
+
+    def _instalment(self, loan_id: int) -> Decimal:
+        row = (
+            Installment.objects.filter(loan_id=loan_id)
+            .order_by("-version", "number")
+            .values_list("principal", "interest")
+            .first()
+        )
+        return Decimal(row[0] + row[1]) if row else Decimal(0)
+
+
+def _minutes(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def _offset(
+    rng: random.Random, latitude: float, longitude: float, metres: float
+) -> tuple[float, float]:
+    """A point ``metres`` from (latitude, longitude) in a random direction (small distances)."""
+    import math
+
+    bearing = rng.uniform(0, 2 * math.pi)
+    north, east = metres * math.cos(bearing), metres * math.sin(bearing)
+    return (
+        latitude + north / 111_320,
+        longitude + east / (111_320 * math.cos(math.radians(latitude))),
+    )
