@@ -13,15 +13,18 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from fieldvisit.apps.audit.models import AuditEvent
 from fieldvisit.apps.imports.models import ImportJob, ImportStatus
-from fieldvisit.apps.imports.services import import_jobs_mark_interrupted
+from fieldvisit.apps.imports.services import AUDIT_IMPORT, import_jobs_mark_interrupted
 from fieldvisit.apps.loans.models import Borrower, Loan
 from tests.apps.imports.book import write_book
+from tests.apps.imports.test_bulk_load import TABLES, schema
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-# Imports the book and, once borrowers and loans are written (uncommitted) and the payments are
-# about to be, says so and waits to be killed.
+# Imports the book and, once borrowers, loans and schedules are written (uncommitted) and the
+# payments are about to be, says so and waits to be killed. With BULK_ROWS=1 (PostgreSQL) those
+# tables were loaded the big way: keys and indexes dropped and rebuilt, inside the transaction.
 SCRIPT = textwrap.dedent(
     """
     import os, sys, time
@@ -32,9 +35,12 @@ SCRIPT = textwrap.dedent(
     from django.core.management import call_command
     if os.environ.get("MIGRATE"):
         call_command("migrate", verbosity=0)
+    from fieldvisit.apps.imports import writers
     from fieldvisit.apps.imports.services import (
         import_job_create, import_job_run, import_sources_from_path,
     )
+    if os.environ.get("BULK_ROWS"):
+        writers.BULK_ROWS = int(os.environ["BULK_ROWS"])
 
     def progress(phase, name, rows):
         if phase == "write" and name.startswith("payments"):
@@ -74,14 +80,21 @@ def test_an_import_killed_while_writing_leaves_nothing_behind(tmp_path):
         env["DATABASE_URL"] = (
             f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
         )
+        before = {table: schema(table) for table in TABLES}
+        env["BULK_ROWS"] = "1"
         _run_and_kill(book, env)
 
         assert Borrower.objects.count() == 0
         assert Loan.objects.count() == 0
+        assert {table: schema(table) for table in TABLES} == before
         job = ImportJob.objects.get()
         assert job.status == ImportStatus.RUNNING
+        assert not AuditEvent.objects.exists()
         assert import_jobs_mark_interrupted() == 1
         assert ImportJob.objects.get().status == ImportStatus.INTERRUPTED
+        event = AuditEvent.objects.get()
+        assert (event.action, event.object_id) == (AUDIT_IMPORT, str(job.pk))
+        assert event.fields["status"] == "interrupted"
     else:
         # The test database is in memory here; the child gets its own SQLite file.
         env.pop("DATABASE_URL", None)

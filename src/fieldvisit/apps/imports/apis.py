@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fieldvisit.apps.audit.services import request_ip
 from fieldvisit.apps.imports.models import ImportSource
 from fieldvisit.apps.imports.selectors import IMPORT_PERMISSION, import_job_get, import_jobs_for
 from fieldvisit.apps.imports.services import import_job_from_uploads
@@ -83,7 +84,10 @@ class ImportJobListApi(APIView):
         data = self.InputSerializer(data={"files": request.FILES.getlist("files")})
         data.is_valid(raise_exception=True)
         job = import_job_from_uploads(
-            user=request.user, files=data.validated_data["files"], source=ImportSource.API
+            user=request.user,
+            files=data.validated_data["files"],
+            source=ImportSource.API,
+            ip=request_ip(request),
         )
         job = import_job_get(request.user, job.pk)
         return Response(JobDetailSerializer(job).data, status=status.HTTP_201_CREATED)

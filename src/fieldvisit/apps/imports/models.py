@@ -56,6 +56,8 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
     host = models.CharField(_("host"), max_length=255, blank=True)
+    # Where an upload came from, for the audit row written when the job runs (later, on a worker).
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")

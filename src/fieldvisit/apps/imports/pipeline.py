@@ -32,6 +32,7 @@ from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.accounts.services import user_create, user_set_role
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.imports.errors import FileProblem
+from fieldvisit.apps.imports.masking import mask_errors
 from fieldvisit.apps.imports.readers import file_format, read_table
 from fieldvisit.apps.imports.specs import AGENT_ROLES, KIND_ORDER, NOT_IMPORTED, SPECS, kind_of
 from fieldvisit.apps.imports.validation import ERROR_SCHEMA, ROW, Checked, validate
@@ -124,6 +125,7 @@ class _Run:
         kept = sum(frame.height for frame in self.errors)
         if kept < MAX_ERRORS:
             frame = errors.sort("line", nulls_last=False).head(MAX_ERRORS - kept)
+            frame = mask_errors(result.kind, frame)
             self.errors.append(frame.with_columns(pl.lit(result.name).alias("file")))
 
     def add_problem(self, result: FileResult, problem: FileProblem) -> None:
@@ -144,8 +146,17 @@ class _Run:
         )
 
 
-def import_files(sources: list[Source], *, progress: Progress | None = None) -> Outcome:
-    """Import ``sources`` in one transaction; nothing is written unless every row is valid."""
+def import_files(
+    sources: list[Source],
+    *,
+    progress: Progress | None = None,
+    before_commit: Callable[[Outcome], None] | None = None,
+) -> Outcome:
+    """Import ``sources`` in one transaction; nothing is written unless every row is valid.
+
+    ``before_commit`` is called with the outcome of an accepted import inside its transaction
+    (the audit row of the change commits, or not, with the change itself).
+    """
     run = _Run(progress)
     results: list[FileResult] = []
     planned: list[tuple[int, str, Source, FileResult]] = []
@@ -169,6 +180,16 @@ def import_files(sources: list[Source], *, progress: Progress | None = None) -> 
         if is_postgres():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+                # The commit's flush to disk need not be waited for: a crash before it loses
+                # the import as a whole (as a kill does), never half of it. Index builds and
+                # the foreign-key checks of a big load sort and hash in memory.
+                cursor.execute("SET LOCAL synchronous_commit = off")
+                # Foreign keys are checked at the end of each statement, not queued for the
+                # commit: a big load sets a table's keys aside (``writers._bulk_load``), which
+                # PostgreSQL refuses while checks on the tables involved are still pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         for _order, _name, source, result in planned:
             _import_one(run, source, result)
         for result, checked, column in run.deferred:
@@ -180,11 +201,18 @@ def import_files(sources: list[Source], *, progress: Progress | None = None) -> 
                 built.counts = _build_missing_schedules(run)
                 built.rows = built.counts.created
                 results.append(built)
-        else:
-            transaction.set_rollback(True)
-            for result in results:
-                result.counts = Counts()
+            outcome = _outcome(run, results, skipped)
+            if before_commit is not None:
+                before_commit(outcome)
+            run.progress("commit", "", 0)
+            return outcome
+        transaction.set_rollback(True)
+        for result in results:
+            result.counts = Counts()
+    return _outcome(run, results, skipped)
 
+
+def _outcome(run: _Run, results: list[FileResult], skipped: list[str]) -> Outcome:
     errors = (
         pl.concat(run.errors).select("file", *ERROR_SCHEMA)
         if run.errors
@@ -202,18 +230,22 @@ def _import_one(run: _Run, source: Source, result: FileResult) -> None:
     run.progress("read", source.name, 0)
     try:
         table = read_table(source.path)
+        run.progress("check", source.name, table.frame.height)
         checked = validate(table.frame, spec, first_line=table.first_line)
     except FileProblem as problem:
         run.broken.add(kind)
         run.add_problem(result, problem)
         return
-    for found in table.problems:
+    problems = table.problems
+    del table  # frees the text columns (gigabytes for 20 million rows); ``checked`` has the rows
+    for found in problems:
         run.add_problem(result, found)
     result.rows = checked.rows.height
-    run.progress("check", source.name, result.rows)
+    run.progress("refer", source.name, result.rows)
     run.add_errors(result, checked.errors)
-    for name in spec.key[:1]:
-        run.keys.setdefault(kind, []).append(checked.rows[name].drop_nulls())
+    if kind in _REFERENCED:
+        for name in spec.key[:1]:
+            run.keys.setdefault(kind, []).append(checked.rows[name].drop_nulls())
     for column in spec.columns:
         if column.references is None:
             continue
@@ -230,6 +262,12 @@ def _import_one(run: _Run, source: Source, result: FileResult) -> None:
     run.progress("write", source.name, result.rows)
     rows = checked.rows.drop(ROW)
     result.counts = WRITERS[kind](run, rows)
+
+
+#: Kinds whose keys other kinds refer to (the others' keys need not be kept for the checks).
+_REFERENCED = frozenset(
+    c.references for spec in SPECS.values() for c in spec.columns if c.references
+)
 
 
 def _reference_errors(run: _Run, checked: Checked, kind: str, name: str) -> pl.DataFrame:

@@ -9,6 +9,7 @@ has its report and a killed one is found and marked interrupted
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 import os
@@ -24,11 +25,19 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from fieldvisit.apps.audit.models import AuditAction
+from fieldvisit.apps.audit.services import audit_record
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.imports.models import ImportJob, ImportRowError, ImportSource, ImportStatus
 from fieldvisit.apps.imports.pipeline import Outcome, Progress, Source, import_files
 from fieldvisit.apps.imports.readers import FORMATS
+
+#: The audit action of an import (a change to the portfolio, whatever its outcome).
+AUDIT_IMPORT = "import.run"
+AUDIT_OBJECT = "import_job"
+#: The columns of the error report, named in the audit row of its download.
+REPORT_COLUMNS = ("file", "line", "column", "value", "reason")
 
 #: When one folder holds the same table in several formats, the first of these is imported.
 FORMAT_PREFERENCE = (".parquet", ".pq", ".xlsx", ".csv", ".txt")
@@ -58,13 +67,23 @@ def import_sources_from_path(path: Path, *, kind: str | None = None) -> list[Sou
 
 
 def import_job_create(
-    *, source: ImportSource, created_by: Any = None, upload_dir: str = ""
+    *,
+    source: ImportSource,
+    created_by: Any = None,
+    upload_dir: str = "",
+    ip: str | None = None,
 ) -> ImportJob:
-    return ImportJob.objects.create(source=source, created_by=created_by, upload_dir=upload_dir)
+    return ImportJob.objects.create(
+        source=source, created_by=created_by, upload_dir=upload_dir, ip=ip
+    )
 
 
 def import_job_from_uploads(
-    *, user: Any, files: Iterable[UploadedFile[Any]], source: ImportSource
+    *,
+    user: Any,
+    files: Iterable[UploadedFile[Any]],
+    source: ImportSource,
+    ip: str | None = None,
 ) -> ImportJob:
     """Keep the uploaded files with a new job and run it (inline, or on a worker)."""
     uploads = list(files)
@@ -74,7 +93,7 @@ def import_job_from_uploads(
         raise ApplicationError(
             _("At most %(n)s files at a time.") % {"n": MAX_UPLOAD_FILES}, code="too_many_files"
         )
-    job = import_job_create(source=source, created_by=user)
+    job = import_job_create(source=source, created_by=user, ip=ip)
     folder = Path(settings.MEDIA_ROOT) / "imports" / str(job.pk)
     folder.mkdir(parents=True, exist_ok=True)
     for upload in uploads:
@@ -115,18 +134,71 @@ def import_job_run(
         raise ApplicationError(_("This import has already run."), code="already_run")
     job.refresh_from_db()
     try:
-        outcome = import_files(sources, progress=progress)
-    except BaseException:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.INTERRUPTED, finished_at=now()
+        outcome = import_files(
+            sources,
+            progress=progress,
+            before_commit=lambda accepted: _audit(job, ImportStatus.SUCCEEDED, accepted),
         )
+    except BaseException:
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.INTERRUPTED, finished_at=now()
+            )
+            _audit(job, ImportStatus.INTERRUPTED, None, sources=sources)
         raise
     _record(job, outcome)
     return job
 
 
+def _audit(
+    job: ImportJob,
+    status: ImportStatus,
+    outcome: Outcome | None,
+    *,
+    sources: list[Source] | None = None,
+) -> None:
+    """The audit row of an import: who, from where, which files, the counts, the outcome.
+
+    An accepted import writes it inside the import's transaction (:func:`import_job_run`), so
+    the change and its audit row commit together; a rejected, failed or killed one (nothing
+    changed) writes it with the job's outcome.
+    """
+    if outcome is not None:
+        files: list[dict[str, Any]] = [f.as_dict() for f in outcome.files]
+        files += [{"name": name, "skipped": True} for name in outcome.skipped]
+    else:
+        files = [{"name": s.name} for s in sources or []]
+    fields: dict[str, Any] = {
+        "status": str(status),
+        "origin": job.source,
+        "files": files,
+        "errors": outcome.error_count if outcome is not None else None,
+    }
+    if job.created_by_id is None:
+        # The command line runs as nobody the application knows: say which account and machine.
+        fields["os_user"] = _os_user()
+        fields["host"] = job.host or socket.gethostname()
+    audit_record(
+        user=job.created_by,
+        action=AUDIT_IMPORT,
+        object_type=AUDIT_OBJECT,
+        object_id=job.pk,
+        fields=fields,
+        ip=job.ip,
+    )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
 @transaction.atomic
 def _record(job: ImportJob, outcome: Outcome) -> None:
+    if not outcome.ok:
+        _audit(job, ImportStatus.FAILED, outcome)
     job.status = ImportStatus.SUCCEEDED if outcome.ok else ImportStatus.FAILED
     job.finished_at = now()
     job.files = [f.as_dict() for f in outcome.files] + [
@@ -159,13 +231,20 @@ def import_jobs_mark_interrupted() -> int:
     """Mark jobs left running by a process of this host that no longer exists (killed)."""
     host = socket.gethostname()
     stale = [
-        job.pk
+        job
         for job in ImportJob.objects.filter(status=ImportStatus.RUNNING, host=host)
         if job.pid and not _alive(job.pid)
     ]
-    return ImportJob.objects.filter(pk__in=stale, status=ImportStatus.RUNNING).update(
-        status=ImportStatus.INTERRUPTED, finished_at=now()
-    )
+    marked = 0
+    for job in stale:
+        with transaction.atomic():
+            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+                status=ImportStatus.INTERRUPTED, finished_at=now()
+            )
+            if claimed:
+                _audit(job, ImportStatus.INTERRUPTED, None)
+            marked += claimed
+    return marked
 
 
 def _alive(pid: int) -> bool:
@@ -178,8 +257,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def import_errors_csv(job: ImportJob) -> str:
-    """The error report as CSV text, reasons in the active language (with a BOM for Excel)."""
+@transaction.atomic
+def import_errors_csv(job: ImportJob, *, user: Any, ip: str | None = None) -> str:
+    """The error report as CSV text, reasons in the active language (with a BOM for Excel).
+
+    A download is an export of what the files said about people (masked values, borrower and
+    loan numbers): it is audited as a sensitive read.
+    """
+    audit_record(
+        user=user,
+        action=AuditAction.EXPORT,
+        object_type=AUDIT_OBJECT,
+        object_id=job.pk,
+        fields=REPORT_COLUMNS,
+        reason="import error report (CSV)",
+        ip=ip,
+    )
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

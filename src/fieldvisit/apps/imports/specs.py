@@ -20,6 +20,18 @@ from fieldvisit.apps.loans.models import (
 from fieldvisit.apps.organisation.models import TravelMode
 
 
+class Pii(StrEnum):
+    """Personal data in a column: how its value is masked in the error report (:mod:`.masking`)."""
+
+    NONE = ""
+    ID_NUMBER = "id_number"  # 110101********1234
+    PHONE = "phone"  # 138****5678
+    NAME = "name"  # 张**
+    ADDRESS = "address"  # 广东省*****
+    PLACE = "place"  # coordinates of a home or workplace: 22.****
+    BIRTH_DATE = "birth_date"  # 1990-**-** (the middle of an ID number, which its mask hides)
+
+
 class T(StrEnum):
     """Column types; each has one parser and one set of checks in :mod:`.validation`."""
 
@@ -52,6 +64,7 @@ class Column:
     positive: bool = False
     references: str | None = None  # the kind whose natural key this column holds
     field: str = ""
+    pii: Pii = Pii.NONE
 
     @property
     def db(self) -> str:
@@ -86,6 +99,12 @@ def _lng(name: str, **kwargs: object) -> Column:
     return Column(name, T.FLOAT, minimum=-180.0, maximum=180.0, **kwargs)  # type: ignore[arg-type]
 
 
+def _place(name: str, **kwargs: object) -> Column:
+    """A coordinate of where a person lives or works."""
+    make = _lat if name.endswith("lat") else _lng
+    return make(name, pii=Pii.PLACE, **kwargs)
+
+
 #: Agent roles in the file → the user's role (a team lead is a field agent who leads a team).
 AGENT_ROLES = {"field_agent": "agent", "team_lead": "agent", "trainer": "trainer"}
 METHODS = _choices(RepaymentMethod)
@@ -112,8 +131,8 @@ SPECS: dict[str, KindSpec] = {
             "managers",
             (
                 Column("manager_code", required=True, max_length=32, field="employee_no"),
-                Column("name", required=True, field="display_name"),
-                Column("mobile", T.MOBILE, field="phone"),
+                Column("name", required=True, field="display_name", pii=Pii.NAME),
+                Column("mobile", T.MOBILE, field="phone", pii=Pii.PHONE),
                 Column("branch_code", required=True, max_length=32, references="branches"),
             ),
             key=("manager_code",),
@@ -136,15 +155,15 @@ SPECS: dict[str, KindSpec] = {
             "agents",
             (
                 Column("agent_code", required=True, max_length=32, field="employee_no"),
-                Column("name", required=True, field="display_name"),
-                Column("mobile", T.MOBILE, field="phone"),
+                Column("name", required=True, field="display_name", pii=Pii.NAME),
+                Column("mobile", T.MOBILE, field="phone", pii=Pii.PHONE),
                 Column("branch_code", required=True, max_length=32, references="branches"),
                 Column("team_code", max_length=32, references="teams"),
                 Column("role", T.CHOICE, required=True, choices=tuple(AGENT_ROLES)),
                 Column("is_team_lead", T.BOOL),
                 Column("home_district", max_length=50),
-                _lat("home_lat", field="home_latitude"),
-                _lng("home_lng", field="home_longitude"),
+                _place("home_lat", field="home_latitude"),
+                _place("home_lng", field="home_longitude"),
                 Column("shift", max_length=20),
                 Column("shift_start", T.TIME),
                 Column("shift_end", T.TIME),
@@ -189,11 +208,13 @@ SPECS: dict[str, KindSpec] = {
             "borrowers",
             (
                 Column("borrower_number", required=True, max_length=32, field="borrower_no"),
-                Column("name", required=True),
+                Column("name", required=True, pii=Pii.NAME),
                 Column("gender", T.CHOICE, required=True, choices=("M", "F")),
-                Column("birth_date", T.DATE, required=True),
-                Column("id_number", T.ID_NUMBER, required=True, max_length=18),
-                Column("mobile", T.MOBILE, required=True, max_length=20, field="phone"),
+                Column("birth_date", T.DATE, required=True, pii=Pii.BIRTH_DATE),
+                Column("id_number", T.ID_NUMBER, required=True, max_length=18, pii=Pii.ID_NUMBER),
+                Column(
+                    "mobile", T.MOBILE, required=True, max_length=20, field="phone", pii=Pii.PHONE
+                ),
                 Column(
                     "employment_type", T.CHOICE, required=True, choices=_choices(EmploymentType)
                 ),
@@ -202,14 +223,14 @@ SPECS: dict[str, KindSpec] = {
                 Column("city", max_length=50),
                 Column("home_district", required=True, max_length=50),
                 Column("home_subdistrict", max_length=50),
-                Column("home_address", required=True, max_length=200),
-                _lat("home_lat", field="home_latitude"),
-                _lng("home_lng", field="home_longitude"),
+                Column("home_address", required=True, max_length=200, pii=Pii.ADDRESS),
+                _place("home_lat", field="home_latitude"),
+                _place("home_lng", field="home_longitude"),
                 Column("work_district", max_length=50),
                 Column("work_subdistrict", max_length=50),
-                Column("work_address", max_length=200),
-                _lat("work_lat", field="work_latitude"),
-                _lng("work_lng", field="work_longitude"),
+                Column("work_address", max_length=200, pii=Pii.ADDRESS),
+                _place("work_lat", field="work_latitude"),
+                _place("work_lng", field="work_longitude"),
                 Column("preferred_visit_from", T.TIME, field="preferred_visit_start"),
                 Column("preferred_visit_to", T.TIME, field="preferred_visit_end"),
             ),

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fieldvisit.apps.audit.services import request_ip
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.imports.forms import UploadForm
 from fieldvisit.apps.imports.models import ImportSource
@@ -24,7 +25,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_from_uploads(
-                user=request.user, files=form.cleaned_data["uploads"], source=ImportSource.WEB
+                user=request.user,
+                files=form.cleaned_data["uploads"],
+                source=ImportSource.WEB,
+                ip=request_ip(request),
             )
         except ApplicationError as exc:
             form.add_error("uploads", str(exc.message))
@@ -61,6 +65,7 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def errors_csv(request: HttpRequest, job_id: int) -> HttpResponse:
     job = import_job_get(request.user, job_id)
-    response = HttpResponse(import_errors_csv(job), content_type="text/csv; charset=utf-8")
+    report = import_errors_csv(job, user=request.user, ip=request_ip(request))
+    response = HttpResponse(report, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response

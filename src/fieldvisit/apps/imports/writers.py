@@ -12,6 +12,7 @@ Counts: ``created`` = staged rows without a match before the upsert (plus direct
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from polars._typing import PolarsDataType
+from psycopg.copy import QueuedLibpqWriter
 
 #: Above this many rows, a PostgreSQL COPY into a table checks its foreign keys once, after the
-#: load, instead of once per row (see :func:`_foreign_keys_checked_once`).
+#: load, instead of once per row, and an empty table gets its indexes after it (:func:`_bulk_load`).
 BULK_ROWS = 200_000
 BATCH_ROWS = 250_000  # rows per COPY chunk (PostgreSQL) — bounds the CSV text held in memory
 SQLITE_BATCH = 5_000
@@ -53,9 +56,15 @@ def lookup(table: str, key: str, values: pl.Series, *, value: str = "id") -> pl.
     Few keys: chunked ``IN`` queries; many keys: one scan of the two columns.
     """
     wanted = values.drop_nulls().unique()
-    schema = {key: pl.String, value: pl.Int64 if value == "id" else pl.String}
+    schema: dict[str, PolarsDataType] = {
+        key: pl.String,
+        value: pl.Int64 if value == "id" else pl.String,
+    }
     if wanted.is_empty():
         return pl.DataFrame(schema=schema)
+    if wanted.len() > FULL_SCAN_ABOVE and is_postgres():
+        found = _scan(table, key, value, schema)
+        return found.join(wanted.to_frame(key).cast(pl.String), on=key, how="semi")
     rows: list[tuple[object, object]] = []
     with connection.cursor() as cursor:
         if wanted.len() > FULL_SCAN_ABOVE:
@@ -75,23 +84,54 @@ def lookup(table: str, key: str, values: pl.Series, *, value: str = "id") -> pl.
     return found.join(wanted.to_frame(key).cast(pl.String), on=key, how="semi")
 
 
+def _scan(table: str, key: str, value: str, schema: dict[str, PolarsDataType]) -> pl.DataFrame:
+    """Two columns of a whole table, through ``COPY TO`` (a million rows in a second or two,
+    where fetching them as Python tuples takes many times longer)."""
+    sql = f'COPY (SELECT "{key}", "{value}" FROM "{table}") TO STDOUT (FORMAT csv)'  # noqa: S608
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        data = b"".join(bytes(block) for block in copy)
+    if not data:
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(
+        data, has_header=False, new_columns=list(schema), schema=schema, quote_char='"'
+    )
+
+
 def insert(cursor: CursorWrapper, table: str, frame: pl.DataFrame) -> int:
-    """Insert every row of ``frame`` (columns named as the table's) and return the count."""
+    """Insert every row of ``frame`` (columns named as the table's) and return the count.
+
+    A big PostgreSQL load goes in with the table's foreign keys (and, into an empty table, its
+    indexes) set aside and restored after it (:func:`_bulk_load`).
+    """
     if frame.is_empty():
         return 0
-    columns = ", ".join(f'"{name}"' for name in frame.columns)
     if is_postgres():
-        # CSV keeps an empty string apart from NULL (\N), which text columns need.
-        sql = f"COPY \"{table}\" ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
-        with cursor.cursor.copy(sql) as copy:
-            for chunk in _chunks(frame, BATCH_ROWS):
-                copy.write(chunk.write_csv(include_header=False, null_value="\\N"))
+        with _bulk_load(cursor, table, frame.height):
+            _copy(cursor, table, frame)
     else:
-        marks = ", ".join(["%s"] * frame.width)
-        sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'  # noqa: S608
-        for chunk in _chunks(_sqlite_values(frame), SQLITE_BATCH):
-            cursor.executemany(sql, chunk.rows())
+        _insert_sqlite(cursor, table, frame)
     return frame.height
+
+
+def _copy(cursor: CursorWrapper, table: str, frame: pl.DataFrame) -> None:
+    """``COPY`` the rows in CSV chunks; a writer thread sends one chunk while the next is made."""
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    # CSV keeps an empty string apart from NULL (\N), which text columns need.
+    sql = f"COPY \"{table}\" ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    raw = cursor.cursor
+    with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+        for chunk in _chunks(frame, BATCH_ROWS):
+            buffer = io.BytesIO()
+            chunk.write_csv(buffer, include_header=False, null_value="\\N")
+            copy.write(buffer.getvalue())
+
+
+def _insert_sqlite(cursor: CursorWrapper, table: str, frame: pl.DataFrame) -> None:
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    marks = ", ".join(["%s"] * frame.width)
+    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'  # noqa: S608
+    for chunk in _chunks(_sqlite_values(frame), SQLITE_BATCH):
+        cursor.executemany(sql, chunk.rows())
 
 
 def upsert(
@@ -117,7 +157,10 @@ def upsert(
     cursor.execute(
         f'CREATE TEMP TABLE "{stage}" AS SELECT {names} FROM "{table}" LIMIT 0'  # noqa: S608
     )
-    insert(cursor, stage, frame)
+    if is_postgres():
+        _copy(cursor, stage, frame)
+    else:
+        _insert_sqlite(cursor, stage, frame)
     match = " AND ".join(f't."{k}" = s."{k}"' for k in key)
     cursor.execute(
         f'SELECT count(*) FROM "{stage}" s WHERE NOT EXISTS '  # noqa: S608
@@ -138,29 +181,74 @@ def upsert(
 
 
 @contextmanager
-def _foreign_keys_checked_once(cursor: CursorWrapper, table: str, rows: int) -> Iterator[None]:
-    """For a big load, drop the table's foreign keys and add them back after it.
+def _bulk_load(cursor: CursorWrapper, table: str, rows: int) -> Iterator[None]:
+    """For a big load, set the table's foreign keys aside (and its indexes, if it is empty).
 
-    PostgreSQL checks a foreign key row by row (and Django's are deferred, so 20 million rows
-    queue 20 million checks for the commit); adding the constraint back checks every row in one
-    join. Both happen in the import's transaction, so a failure or a kill restores the
-    constraints with everything else. The price: the table is locked for writes and reads until
-    the import commits, which is why small loads (daily files) keep the row-by-row checks.
+    PostgreSQL checks a foreign key row by row, and Django's are ``DEFERRABLE INITIALLY
+    DEFERRED``, so 20 million rows would queue 20 million checks for the commit; adding the
+    constraint back checks every row in one join. Into an empty table, building each index once
+    after the load is several times cheaper than keeping it up to date row by row; indexes that
+    another table's foreign key relies on (a referenced primary key) stay. Everything happens in
+    the import's transaction, so a failure or a kill restores the constraints and indexes with
+    the rest. The price: the table (and the tables its keys reference) is locked until the import
+    commits, which is why small loads (daily files) keep the row-by-row checks.
     """
     if rows < BULK_ROWS:
         yield
         return
+    cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')  # noqa: S608 - our names
+    empty = not cursor.fetchone()[0]
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f'",
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
         [table],
     )
-    constraints = cursor.fetchall()
-    for name, _definition in constraints:
+    foreign_keys = cursor.fetchall()
+    indexes = _indexes_to_rebuild(cursor, table) if empty else []
+    for name, _definition in foreign_keys:
         cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    for index, constraint, _definition in indexes:
+        if constraint:
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"')
+        else:
+            cursor.execute(f'DROP INDEX "{index}"')
     yield
-    for name, definition in constraints:
+    for _index, constraint, definition in indexes:
+        if constraint:
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{constraint}" {definition}')
+        else:
+            cursor.execute(definition)
+    # Statistics first, so the planner joins the new rows sensibly in the checks below and later.
+    cursor.execute(f'ANALYZE "{table}"')
+    for name, definition in foreign_keys:
         cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+
+
+def _indexes_to_rebuild(cursor: CursorWrapper, table: str) -> list[tuple[str, str, str]]:
+    """``(index, constraint or "", definition)`` of the indexes no foreign key relies on.
+
+    A primary key or unique constraint is dropped and added back as a constraint (its
+    definition from ``pg_get_constraintdef``), a plain index as its ``CREATE INDEX``.
+    """
+    cursor.execute(
+        """
+        SELECT i.indexrelid::regclass::text,
+               coalesce(c.conname, ''),
+               CASE WHEN c.oid IS NULL THEN pg_get_indexdef(i.indexrelid)
+                    ELSE pg_get_constraintdef(c.oid) END
+        FROM pg_index i
+        LEFT JOIN pg_constraint c
+               ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+              AND c.contype IN ('p', 'u', 'x')
+        WHERE i.indrelid = %s::regclass
+          AND NOT EXISTS (
+              SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid
+          )
+        ORDER BY 1
+        """,
+        [table],
+    )
+    return [(str(a), str(b), str(c)) for a, b, c in cursor.fetchall()]
 
 
 def timestamp(moment: dt.datetime) -> str:
