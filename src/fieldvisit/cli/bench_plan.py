@@ -135,7 +135,7 @@ def command(
     if reference_seconds is not None and reference_seconds <= seconds:
         fail(f"--reference-seconds: must exceed --seconds, got {reference_seconds}")
     args = (visits, teams, branches)
-    result = {"run": _run(*args, seconds, seed, workers, split)}
+    result: dict[str, Any] = {"run": _run(*args, seconds, seed, workers, split)}
     if reference_seconds is not None:
         reference = _run(*args, reference_seconds, seed, workers, split)
         result["reference"] = reference
