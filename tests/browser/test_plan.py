@@ -32,7 +32,10 @@ def times(page, team_code):
 
 
 def test_manager_moves_a_visit_to_another_team_sees_new_times_and_approves(
-    browser_page, live_server, field_day, plan  # noqa: F811
+    browser_page,
+    live_server,
+    field_day,  # noqa: F811 - the fixture imported above
+    plan,
 ):
     routes = {r.team.code: r for r in plan.routes.select_related("team")}
     source, target = sorted(("A", "B"), key=lambda code: -routes[code].stops.count())
@@ -48,8 +51,9 @@ def test_manager_moves_a_visit_to_another_team_sees_new_times_and_approves(
 
     page.click("[data-testid=nav-plans]")
     page.click(f"a[href='/planning/{plan.pk}/']")
-    page.wait_for_selector("[data-testid=plan-map] path.leaflet-interactive, "
-                           "[data-testid=plan-map] canvas")
+    page.wait_for_selector(
+        "[data-testid=plan-map] path.leaflet-interactive, [data-testid=plan-map] canvas"
+    )
     assert errors == []
     assert page.locator("[data-testid=check-passed]").count() == 1
     assert page.locator("[data-team=X] [data-testid=team-notes]").inner_text().count("2026-03-01")
