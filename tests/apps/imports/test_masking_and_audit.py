@@ -232,3 +232,31 @@ def test_a_refused_download_is_not_audited(client, personas, tmp_path):
 
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_values_stored_before_masking_are_masked_by_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("fieldvisit.apps.imports.migrations.0003_mask_reported_values")
+    job = ImportJob.objects.create(
+        source=ImportSource.CLI, files=[{"name": "export-0131.csv", "kind": "borrowers"}]
+    )
+    stored = [
+        ("borrowers.csv", "mobile", "13812345678"),
+        ("export-0131.csv", "id_number", "440303198602040012"),
+        ("loans.csv", "principal", "-5"),
+        ("agents.csv", "name", "韦想彬"),
+    ]
+    for file, column, value in stored:
+        ImportRowError.objects.create(job=job, file=file, column=column, value=value, code="x")
+
+    migration.mask_stored_values(apps, None)
+
+    assert list(ImportRowError.objects.order_by("id").values_list("value", flat=True)) == [
+        "138****5678",
+        "440303********0012",
+        "-5",
+        "韦**",
+    ]
