@@ -16,6 +16,7 @@ from fieldvisit.apps.cases.models import ContactAttempt, ContactChannel
 from fieldvisit.apps.demo.history import QUIET_DAYS_BEFORE, history_days, truth_load
 from fieldvisit.apps.demo.recording import RECORDED_CAUSE
 from fieldvisit.apps.demo.services import demo_setup
+from fieldvisit.apps.loans.models import Payment
 from fieldvisit.apps.planning.models import PlanStatus, VisitPlan
 from fieldvisit.apps.planning.selectors import approved_stops_for_agent
 from fieldvisit.apps.visits.models import PromiseToPay, Visit, VisitReport
@@ -109,6 +110,16 @@ def test_promises_are_decided_by_the_books_payments(demo):
 
     assert promises.exists()
     assert set(promises.values_list("status", flat=True)) <= {"kept", "broken", "partly_kept"}
+
+
+def test_the_visits_payments_are_booked_as_payment_files(demo):
+    summary, book = demo
+    booked = Payment.objects.filter(reference__startswith="DV")
+    files = sorted((book / "payments-after-visits").glob("payments-*.csv"))
+
+    assert booked.count() == summary.history.visit_payments
+    assert all(p.paid_on < AS_OF for p in booked)
+    assert bool(files) == booked.exists()
 
 
 def test_the_business_date_has_an_approved_plan_with_stops_for_the_demo_agent(demo):

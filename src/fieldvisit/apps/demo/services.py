@@ -184,13 +184,15 @@ def demo_setup(
             truth=truth,
             batch_days=month_ends,
             weeks=history_weeks,
+            payments_dir=book_dir / "payments-after-visits",
             say=say,
         )
         summary.snapshot_days.extend(summary.history.batches)
         say(
             f"history {summary.history.start} to {summary.history.end}: "
             f"{summary.history.contacts:,} calls and SMS, {summary.history.plans_approved} plans, "
-            f"{summary.history.reports:,} visit reports, {summary.history.promises:,} promises "
+            f"{summary.history.reports:,} visit reports, {summary.history.promises:,} promises, "
+            f"{summary.history.visit_payments:,} payments after visits "
             f"({', '.join(f'{k} {v:.1f} s' for k, v in sorted(summary.history.seconds.items()))})"
         )
     else:
