@@ -21,14 +21,17 @@ from fieldvisit.apps.cases.services import (
     SyncResult,
     case_assign,
     case_close,
+    case_may_move,
     case_open_or_update_from_snapshot,
     case_transition,
     cases_sync_from_snapshot,
 )
-from fieldvisit.apps.cases.transitions import TRANSITIONS, is_allowed
+from fieldvisit.apps.cases.transitions import TRANSITIONS, allowed_next, is_allowed
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.loans.models import LoanStatus
+from fieldvisit.apps.visits.models import PromiseStatus
 from tests.apps.cases.factories import CaseFactory, LoanFactory
+from tests.apps.visits.factories import PromiseFactory, ReportFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +51,77 @@ def test_every_status_has_a_row_and_closed_statuses_lead_nowhere():
         assert TRANSITIONS[status] == frozenset()
     for status in set(CaseStatus) - CLOSED_STATUSES:
         assert TRANSITIONS[status] >= CLOSED_STATUSES
+
+
+S = CaseStatus
+CLOSING = CLOSED_STATUSES
+
+
+@pytest.mark.parametrize(
+    ("status", "nexts"),
+    [
+        (S.NEW, {S.CONTACTING, S.VISIT_PLANNED, S.PROMISE_TO_PAY, S.REMEDY_PROPOSED, S.LEGAL}),
+        (S.CONTACTING, {S.VISIT_PLANNED, S.PROMISE_TO_PAY, S.REMEDY_PROPOSED, S.LEGAL}),
+        (S.VISIT_PLANNED, {S.VISITED, S.CONTACTING, S.REMEDY_PROPOSED}),
+        (S.VISITED, {S.PROMISE_TO_PAY, S.REMEDY_PROPOSED, S.VISIT_PLANNED, S.CONTACTING, S.LEGAL}),
+        (S.PROMISE_TO_PAY, {S.PROMISE_BROKEN, S.REMEDY_PROPOSED, S.CONTACTING, S.VISIT_PLANNED}),
+        (
+            S.PROMISE_BROKEN,
+            {S.CONTACTING, S.VISIT_PLANNED, S.PROMISE_TO_PAY, S.REMEDY_PROPOSED, S.LEGAL},
+        ),
+        (S.REMEDY_PROPOSED, {S.REMEDY_ACTIVE, S.CONTACTING, S.VISIT_PLANNED, S.LEGAL}),
+        (S.REMEDY_ACTIVE, {S.PROMISE_BROKEN}),
+        (S.LEGAL, set()),
+    ],
+)
+def test_the_table_row_of_each_open_status(status, nexts):
+    assert allowed_next(status) == frozenset(nexts) | CLOSING
+
+
+def _open_promise(case, status=PromiseStatus.OPEN):
+    report = ReportFactory(visit=VisitFactory(case=case))
+    return PromiseFactory(report=report, status=status)
+
+
+@pytest.mark.parametrize("to_status", [CaseStatus.CONTACTING, CaseStatus.VISIT_PLANNED])
+def test_while_a_promise_is_open_the_case_waits_in_promise_to_pay(world, to_status):
+    case = world.cases["mine"]
+    CollectionCase.objects.filter(pk=case.pk).update(status=CaseStatus.PROMISE_TO_PAY)
+    case.refresh_from_db()
+    _open_promise(case)
+
+    assert not case_may_move(case, to_status)
+    with pytest.raises(ApplicationError) as refused:
+        case_transition(case=case, to_status=to_status, user=world.users["manager_a"], reason="x")
+
+    assert refused.value.code == "promise_open"
+    assert CollectionCase.objects.get(pk=case.pk).status == CaseStatus.PROMISE_TO_PAY
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize("to_status", [CaseStatus.CONTACTING, CaseStatus.VISIT_PLANNED])
+def test_once_its_promise_is_decided_a_case_leaves_promise_to_pay(world, to_status):
+    case = world.cases["mine"]
+    CollectionCase.objects.filter(pk=case.pk).update(status=CaseStatus.PROMISE_TO_PAY)
+    case.refresh_from_db()
+    _open_promise(case, status=PromiseStatus.KEPT)
+
+    assert case_may_move(case, to_status)
+    case_transition(case=case, to_status=to_status, user=world.users["manager_a"], reason="kept")
+
+    assert CollectionCase.objects.get(pk=case.pk).status == to_status
+
+
+@pytest.mark.parametrize("from_status", [CaseStatus.PROMISE_TO_PAY, CaseStatus.VISIT_PLANNED])
+def test_a_remedy_may_be_proposed_from_promise_to_pay_and_visit_planned(world, from_status):
+    case = world.cases["mine"]
+    CollectionCase.objects.filter(pk=case.pk).update(status=from_status)
+    case.refresh_from_db()
+    _open_promise(case)  # an open promise does not stop a remedy
+
+    case_transition(case=case, to_status=CaseStatus.REMEDY_PROPOSED, user=None, reason="remedy")
+
+    assert CollectionCase.objects.get(pk=case.pk).status == CaseStatus.REMEDY_PROPOSED
 
 
 def test_an_allowed_transition_changes_the_status_and_writes_event_and_audit(world):
@@ -215,6 +289,46 @@ def test_a_cured_settled_or_written_off_loan_closes_its_case(db, loan_status, dp
     assert (case.status, case.closed_on) == (closed_as, AS_OF + dt.timedelta(days=1))
     last = CaseEvent.objects.filter(case=case).order_by("-id").first()
     assert (last.from_status, last.to_status) == (CaseStatus.NEW, closed_as)
+
+
+def test_dpd_0_does_not_cure_a_case_with_a_remedy_active(db):
+    """Applying a remedy puts the arrears in the new schedule: DPD 0 before anything is paid."""
+    loan = LoanFactory()
+    cases_sync_from_snapshot(AS_OF, [row(loan, 40)])
+    CollectionCase.objects.filter(loan=loan).update(status=CaseStatus.REMEDY_ACTIVE)
+
+    result = cases_sync_from_snapshot(AS_OF + dt.timedelta(days=1), [row(loan, 0, "M0", "0.00")])
+
+    assert result == SyncResult(updated=1)
+    case = CollectionCase.objects.get(loan=loan)
+    assert (case.status, case.closed_on, case.dpd, case.bucket) == (
+        CaseStatus.REMEDY_ACTIVE,
+        None,
+        0,
+        "M0",
+    )
+    assert not CaseEvent.objects.filter(case=case, kind=CaseEventKind.STATUS).exists()
+
+
+@pytest.mark.parametrize(
+    ("promise_status", "cured"), [(PromiseStatus.OPEN, False), (PromiseStatus.KEPT, True)]
+)
+def test_dpd_0_cures_a_promise_to_pay_case_only_once_no_promise_is_open(db, promise_status, cured):
+    loan = LoanFactory()
+    cases_sync_from_snapshot(AS_OF, [row(loan, 40)])
+    case = CollectionCase.objects.get(loan=loan)
+    CollectionCase.objects.filter(pk=case.pk).update(status=CaseStatus.PROMISE_TO_PAY)
+    _open_promise(case, status=promise_status)
+
+    cases_sync_from_snapshot(AS_OF + dt.timedelta(days=1), [row(loan, 0, "M0", "0.00")])
+
+    case.refresh_from_db()
+    expected = (
+        (CaseStatus.CURED, AS_OF + dt.timedelta(days=1))
+        if cured
+        else (CaseStatus.PROMISE_TO_PAY, None)
+    )
+    assert (case.status, case.closed_on, case.dpd) == (*expected, 0)
 
 
 def test_a_settled_loan_past_due_gets_no_new_case(db):

@@ -68,7 +68,9 @@ def pay(world, day, amount):
     PaymentFactory(loan=world.loan, paid_on=day, amount=D(amount))
 
 
-def test_paid_in_full_within_the_grace_days_is_kept_and_creates_no_task(world, promise):
+def test_paid_in_full_within_the_grace_days_is_kept_and_the_case_is_worked_again(world, promise):
+    """The loan is still 47 days past due (the case's figures from the day's sync): the kept
+    promise takes the case back to contacting, with no task."""
     pay(world, dt.date(2025, 5, 12), "1000.00")
 
     marked = promises_mark(dt.date(2025, 5, 12))
@@ -76,6 +78,36 @@ def test_paid_in_full_within_the_grace_days_is_kept_and_creates_no_task(world, p
     promise.refresh_from_db()
     assert (marked.kept, promise.status) == (1, PromiseStatus.KEPT)
     assert not FollowUpTask.objects.exists()
+    world.case.refresh_from_db()
+    assert (world.case.status, world.case.closed_on) == (CaseStatus.CONTACTING, None)
+    event = world.case.events.filter(kind="status").get()
+    assert (event.from_status, event.to_status, event.user) == (
+        CaseStatus.PROMISE_TO_PAY,
+        CaseStatus.CONTACTING,
+        None,
+    )
+
+
+def test_a_kept_promise_that_brought_the_loan_current_cures_the_case(world, promise):
+    """The day's sync left the case open at DPD 0 while its promise was open; the promise kept,
+    the case is cured that day."""
+    CollectionCase.objects.filter(pk=world.case.pk).update(dpd=0, bucket="M0")
+    pay(world, dt.date(2025, 5, 9), "1000.00")
+
+    promises_mark(dt.date(2025, 5, 9))
+
+    world.case.refresh_from_db()
+    assert (world.case.status, world.case.closed_on) == (CaseStatus.CURED, dt.date(2025, 5, 9))
+
+
+def test_a_case_with_another_promise_open_stays_in_promise_to_pay(world, promise):
+    PromiseToPay.objects.create(
+        case=world.case, report=promise.report, amount=D("5000.00"), due_on=dt.date(2025, 6, 10)
+    )
+    pay(world, dt.date(2025, 5, 12), "1000.00")
+
+    promises_mark(dt.date(2025, 5, 12))
+
     world.case.refresh_from_db()
     assert world.case.status == CaseStatus.PROMISE_TO_PAY
 

@@ -3,9 +3,11 @@
 A borrower whose income fell after an illness is 47 days past due (M2). The nightly batch opens
 the case; the agent visits and records the cause and the household's income and spending; from
 the report the engine recommends a term extension that fits; another person, a manager,
-approves; the borrower signs; the new schedule applies. The borrower then pays on time: the
-batch cures the case, tracks the remedy on track, and keeps the loan at least 关注 until two
-on-time periods and a year have passed, when it leaves observation.
+approves; the borrower signs; the new schedule applies. The batch that night finds the loan at
+DPD 0 (the arrears are in the new schedule) and leaves the case in "remedy active". The borrower
+then pays on time: after two on-time instalments the batch cures the case, tracks the remedy on
+track, and keeps the loan at least 关注 until two on-time periods and a year have passed, when it
+leaves observation.
 """
 
 from __future__ import annotations
@@ -155,13 +157,27 @@ def test_illness_story(monkeypatch):
     assert case.status == CaseStatus.REMEDY_ACTIVE
     assert Installment.objects.filter(loan=loan, version=1).count() == 36  # the old one stays
 
+    # That night the arrears are in the new schedule: DPD 0, but nothing is paid yet, so the
+    # case is not cured; it waits in "remedy active".
+    nightly(dt.date(2025, 5, 3), monkeypatch)
+    case.refresh_from_db()
+    assert (case.status, case.closed_on, case.dpd, case.bucket) == (
+        CaseStatus.REMEDY_ACTIVE,
+        None,
+        0,
+        "M0",
+    )
+
     # The borrower pays the first two instalments of the new schedule on their due dates.
     pay_new_schedule(loan, range(1, 3))
-    for day in (dt.date(2025, 5, 15), dt.date(2025, 6, 15)):
-        nightly(day, monkeypatch)
+    nightly(dt.date(2025, 5, 15), monkeypatch)
+    case.refresh_from_db()
+    assert (case.status, case.closed_on) == (CaseStatus.REMEDY_ACTIVE, None)  # one is not two
+    nightly(dt.date(2025, 6, 15), monkeypatch)
     case.refresh_from_db()
     proposal.refresh_from_db()
-    assert (case.status, case.closed_on) == (CaseStatus.CURED, dt.date(2025, 5, 15))
+    # Two consecutive instalments on time: the case is cured that night.
+    assert (case.status, case.closed_on) == (CaseStatus.CURED, dt.date(2025, 6, 15))
     assert (proposal.tracking, proposal.tracked_on) == ("on_track", dt.date(2025, 6, 15))
     june = DelinquencySnapshot.objects.filter(loan=loan, as_of__lte="2025-06-15").latest("as_of")
     # Two on-time periods, but not yet a year: still in observation, at least 关注.

@@ -1,9 +1,11 @@
 """Factories for the visit tests: an approved plan with routes and stops, built from the
-planning app's models (the solver is not needed to put a stop on a route)."""
+planning app's models (the solver is not needed to put a stop on a route); and, for the pages
+that show them, visits, reports, promises and tasks as rows."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,9 @@ from fieldvisit.apps.planning.models import (
     VisitPlan,
     VisitStrategyVersion,
 )
+from fieldvisit.apps.visits.models import FollowUpTask, PromiseToPay, Visit, VisitReport
+from tests.apps.cases.factories import CaseFactory
+from tests.factories import AgentFactory, TeamFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -91,3 +96,52 @@ class StopFactory(factory.django.DjangoModelFactory):
     explanation_en = "75 days past due, three calls unanswered; expected benefit 812.50 yuan."
     brief_zh = "了解困难原因与收支情况。"
     brief_en = "Learn the cause of the difficulty and the household's income and spending."
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A visit already reported (the row only: no plan, no check-in)."""
+
+    class Meta:
+        model = Visit
+
+    case = factory.SubFactory(CaseFactory)
+    team = factory.LazyAttribute(lambda v: v.case.team or TeamFactory(branch=v.case.branch))
+    date = dt.date(2026, 3, 10)
+    window_start = factory.LazyAttribute(lambda v: local(v.date, 9))
+    window_end = factory.LazyAttribute(lambda v: local(v.date, 12))
+    latitude = 22.54
+    longitude = 114.05
+    purpose = "first_contact"
+    status = "reported"
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitReport
+
+    visit = factory.SubFactory(VisitFactory)
+    client_generated_id = factory.LazyFunction(uuid.uuid4)
+    submitted_by = factory.SubFactory(AgentFactory, team=factory.SelfAttribute("..visit.team"))
+    submitted_at = factory.LazyAttribute(lambda r: local(r.visit.date, 11))
+    outcome = "met_borrower"
+
+
+class PromiseFactory(factory.django.DjangoModelFactory):
+    """An open promise of 1,000.00 made at ``report``'s visit, on that visit's case."""
+
+    class Meta:
+        model = PromiseToPay
+
+    report = factory.SubFactory(ReportFactory)
+    case = factory.SelfAttribute("report.visit.case")
+    amount = Decimal("1000.00")
+    due_on = factory.LazyAttribute(lambda p: p.report.visit.date + dt.timedelta(days=7))
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpTask
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "call"
+    due_on = dt.date(2026, 3, 12)

@@ -1,11 +1,17 @@
-"""A loan's status today, from the delinquency engine: the one mapping from rows to its inputs
-that the case page needs (schedule of the current version, payments)."""
+"""A loan's status today, from the delinquency engine, for the case page and the visit brief.
+
+Rows become engine input through :mod:`fieldvisit.apps.loans.engine_io`, the mapping the remedies
+and legal code use and the nightly batch's book reader mirrors: a restructured loan counts only
+the payments made on or after ``restructured_on`` (the page still lists every payment, and marks
+the earlier ones as paying the superseded schedule)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from fieldvisit.apps.delinquency.selectors import delinquency_policy_for
+from fieldvisit.apps.loans.engine_io import counts_against_schedule, schedule_rows, to_engine_loan
 from fieldvisit.apps.loans.models import Installment, Loan, Payment
 from fieldvisit.engines import delinquency
 
@@ -26,35 +32,32 @@ class ScheduleLine:
 
 @dataclass(frozen=True)
 class LoanStatusView:
+    """``payments`` are all the loan's payments; ``superseded`` the ids of those
+    made before the restructuring, which do not count against the current schedule."""
+
     assessment: delinquency.Assessment | None
     error: str
     schedule: tuple[ScheduleLine, ...]
     payments: tuple[Payment, ...]
+    superseded: frozenset[int] = frozenset()
 
 
 def loan_status(loan: Loan, as_of: dt.date) -> LoanStatusView:
-    """Assess ``loan`` at the end of ``as_of`` (two queries: schedule, payments)."""
-    rows = list(
-        Installment.objects.filter(loan=loan, version=loan.schedule_version).order_by("number")
-    )
+    """Assess ``loan`` at the end of ``as_of`` under the policy in force that day, as the nightly
+    batch does (three queries: policy, schedule, payments)."""
+    rows = schedule_rows(loan)
     payments = tuple(Payment.objects.filter(loan=loan).order_by("paid_on", "id"))
+    superseded = frozenset(
+        p.pk for p in payments if not counts_against_schedule(p.paid_on, loan.restructured_on)
+    )
     try:
         assessment = delinquency.assess(
-            delinquency.Loan(
-                annual_rate=loan.annual_rate,
-                installments=tuple(
-                    delinquency.Installment(r.number, r.due_date, r.principal, r.interest)
-                    for r in rows
-                ),
-                payments=tuple(delinquency.Payment(p.paid_on, p.amount) for p in payments),
-                restructured_on=loan.restructured_on,
-            ),
-            as_of,
+            to_engine_loan(loan, rows, payments), as_of, delinquency_policy_for(as_of)
         )
     except delinquency.InvalidField as exc:
         # Bad data from the core system must not take the case page down; it is shown instead.
-        return LoanStatusView(None, str(exc), _lines(rows, None, as_of), payments)
-    return LoanStatusView(assessment, "", _lines(rows, assessment, as_of), payments)
+        return LoanStatusView(None, str(exc), _lines(rows, None, as_of), payments, superseded)
+    return LoanStatusView(assessment, "", _lines(rows, assessment, as_of), payments, superseded)
 
 
 def _lines(

@@ -34,11 +34,12 @@ from fieldvisit.apps.cases.models import (
     ContactTarget,
 )
 from fieldvisit.apps.cases.selectors import case_may_assign, cases_for_user
-from fieldvisit.apps.cases.transitions import is_allowed
+from fieldvisit.apps.cases.transitions import is_allowed, waits_for_promise
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.loans.models import Borrower, Loan, LoanStatus
 from fieldvisit.apps.organisation.models import Team
+from fieldvisit.apps.visits.models import PromiseStatus, PromiseToPay
 from fieldvisit.engines import compliance
 from fieldvisit.engines.delinquency import DEFAULT_POLICY as DEFAULT_DELINQUENCY_POLICY
 
@@ -99,7 +100,11 @@ def cases_sync_from_snapshot(
          ``case_open_dpd``, else the engine default 1), active, and without an open case gets a
          new case (status new), with an "opened" event;
       3. an open case closes as ``written_off`` / ``closed`` when the core system wrote the loan
-         off / settled it, as ``cured`` when DPD is 0; the close writes a status event;
+         off / settled it, as ``cured`` when DPD is 0; the close writes a status event. DPD 0
+         does not cure a case whose borrower's commitment is still watched (see
+         :mod:`~fieldvisit.apps.cases.transitions`): "remedy active" (a remedy capitalises the
+         arrears, so DPD is 0 before anything is paid; the remedies app cures it), nor
+         "promise to pay" with an open promise (the followup app cures it when it is kept);
       4. other open cases take the row's DPD, bucket and total due, and the borrower's current
          home district (unless the case already holds a later snapshot: re-running an old day
          never moves a case back in time).
@@ -153,6 +158,9 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
             pk__in=candidates
         ).values_list("pk", "branch_id", "status", "borrower__home_district")
     }
+    promised = _with_open_promise(
+        case.pk for case in open_cases.values() if case.status == CaseStatus.PROMISE_TO_PAY
+    )
     at = now()
     events: list[CaseEvent] = []
     new_cases = [
@@ -200,7 +208,7 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
             close_as = CaseStatus.WRITTEN_OFF
         elif loan_status == LoanStatus.SETTLED:
             close_as = CaseStatus.CLOSED
-        elif row.dpd == 0:
+        elif row.dpd == 0 and not _watched(case, promised):
             close_as = CaseStatus.CURED
         figures = (row.dpd, row.bucket, row.total_due, as_of, district)
         if close_as is None and figures == (
@@ -242,6 +250,35 @@ def _sync_chunk(as_of: dt.date, chunk: Sequence[SnapshotLike], threshold: int) -
     )
     CaseEvent.objects.bulk_create(events)
     return SyncResult(opened=len(new_cases), updated=len(changed) - closed, closed=closed)
+
+
+def _with_open_promise(case_ids: Iterable[int]) -> set[int]:
+    ids = list(case_ids)
+    if not ids:
+        return set()
+    return set(
+        PromiseToPay.objects.filter(case_id__in=ids, status=PromiseStatus.OPEN).values_list(
+            "case_id", flat=True
+        )
+    )
+
+
+def _watched(case: CollectionCase, promised: set[int]) -> bool:
+    """Whether DPD 0 leaves ``case`` open: its remedy or open promise decides when it is cured."""
+    return case.status == CaseStatus.REMEDY_ACTIVE or case.pk in promised
+
+
+def case_has_open_promise(case: CollectionCase) -> bool:
+    return PromiseToPay.objects.filter(case_id=case.pk, status=PromiseStatus.OPEN).exists()
+
+
+def case_may_move(case: CollectionCase, to_status: str) -> bool:
+    """Whether ``case`` may move to ``to_status`` now: the transitions table, and a case in
+    "promise to pay" is worked again (contacting, visit planned) only once no promise of it is
+    open (one query, only for such a move)."""
+    if not is_allowed(case.status, to_status):
+        return False
+    return not (waits_for_promise(case.status, to_status) and case_has_open_promise(case))
 
 
 def cases_snapshot_hook(as_of: dt.date, rows: Iterable[SnapshotLike]) -> None:
@@ -292,6 +329,11 @@ def case_transition(
             _t("A case cannot go from %(from)s to %(to)s.")
             % {"from": CaseStatus(locked.status).label, "to": CaseStatus(to_status).label},
             code="transition_not_allowed",
+        )
+    if waits_for_promise(locked.status, to_status) and case_has_open_promise(locked):
+        raise ApplicationError(
+            _t("The borrower's promise to pay is still open: the case waits until it is decided."),
+            code="promise_open",
         )
     from_status = locked.status
     locked.status = to_status

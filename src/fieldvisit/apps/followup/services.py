@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from fieldvisit.apps.audit.services import audit_record
-from fieldvisit.apps.cases.models import CaseEvent, CaseEventKind, CaseStatus
-from fieldvisit.apps.cases.services import case_transition
+from fieldvisit.apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, CollectionCase
+from fieldvisit.apps.cases.services import case_has_open_promise, case_transition
 from fieldvisit.apps.cases.transitions import is_allowed as case_may_move
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
@@ -66,7 +66,10 @@ def promises_mark(as_of: dt.date) -> Marked:
       as_of ≥ P + g and 0 < paid      → partly kept;
       as_of ≥ P + g and paid = 0      → broken.
     Partly kept and broken promises get a call task for the case's agent, and their case moves
-    to "promise broken" where the table allows (a note on the timeline otherwise).
+    to "promise broken" where the table allows (a note on the timeline otherwise). A case left
+    in "promise to pay" with no promise open moves on: cured when the loan is current (DPD 0 on
+    the case, from the day's sync, which leaves such a case open while its promise is open),
+    else, the promise kept, back to "contacting".
     Batch cost: two queries to read (promises, their loans' payments), one write per promise
     decided.
     """
@@ -125,13 +128,15 @@ def _decide(promise: PromiseToPay, status: PromiseStatus, paid: Decimal, as_of: 
         "paid": f"{paid:,.2f}",
     }
     if status == PromiseStatus.KEPT:
+        label = _t("Promise #%(id)s kept: %(paid)s of %(amount)s by %(due)s.") % words
         CaseEvent.objects.create(
             case=case,
             at=now(),
             kind=CaseEventKind.NOTE,
-            reason=_t("Promise #%(id)s kept: %(paid)s of %(amount)s by %(due)s.") % words,
+            reason=label,
             data={"promise_id": promise.pk, "status": status.value, "paid": str(paid)},
         )
+        _after_promise(case, label, as_of, kept=True)
         return
     label = (
         _t("Promise #%(id)s partly kept: %(paid)s of %(amount)s by %(due)s.")
@@ -146,6 +151,8 @@ def _decide(promise: PromiseToPay, status: PromiseStatus, paid: Decimal, as_of: 
         assignee=case.agent or promise.report.submitted_by,
         note=label,
     )
+    if _after_promise(case, label, as_of, kept=False):
+        return
     if case.is_open and case_may_move(case.status, CaseStatus.PROMISE_BROKEN):
         case_transition(
             case=case, to_status=CaseStatus.PROMISE_BROKEN, user=None, reason=label, on=as_of
@@ -158,6 +165,24 @@ def _decide(promise: PromiseToPay, status: PromiseStatus, paid: Decimal, as_of: 
             reason=label,
             data={"promise_id": promise.pk, "status": status.value, "paid": str(paid)},
         )
+
+
+def _after_promise(case: CollectionCase, label: str, as_of: dt.date, *, kept: bool) -> bool:
+    """Move a case in "promise to pay" whose promises are all decided: cured at DPD 0, back to
+    contacting after a kept promise. Returns whether the case moved."""
+    case.refresh_from_db(fields=["status", "closed_on", "dpd"])
+    if not case.is_open or case.status != CaseStatus.PROMISE_TO_PAY:
+        return False
+    if case_has_open_promise(case):
+        return False
+    if case.dpd == 0:
+        target = CaseStatus.CURED
+    elif kept:
+        target = CaseStatus.CONTACTING
+    else:
+        return False
+    case_transition(case=case, to_status=target, user=None, reason=label, on=as_of)
+    return True
 
 
 @transaction.atomic

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _t
 
 from fieldvisit.apps.audit.services import audit_record
 from fieldvisit.apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, CollectionCase
-from fieldvisit.apps.cases.services import case_transition, compliance_policy
-from fieldvisit.apps.cases.transitions import is_allowed as case_is_allowed
+from fieldvisit.apps.cases.services import case_may_move, case_transition, compliance_policy
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.organisation.models import Branch, Team
@@ -774,7 +773,7 @@ def plan_approve(*, plan: VisitPlan, user: Any, ip: str | None = None) -> VisitP
         stops = PlanStop.objects.filter(route__plan=locked).select_related("case", "route")
         for stop in stops.order_by("route__order", "order"):
             case = stop.case
-            if case_is_allowed(case.status, CaseStatus.VISIT_PLANNED):
+            if case_may_move(case, CaseStatus.VISIT_PLANNED):
                 case_transition(
                     case=case, to_status=CaseStatus.VISIT_PLANNED, user=user, reason=reason, ip=ip
                 )

@@ -2,11 +2,9 @@
 engine's ``Loan``, visit reports → ``Affordability``, settings → ``RemedyPolicy``, and the
 engine's options → the JSON snapshot a proposal keeps.
 
-Mapping rules (the same as the nightly batch's book reader):
-
-* a loan's schedule is its instalments of version ``Loan.schedule_version``;
-* a restructured loan counts only payments dated on or after ``restructured_on``: earlier ones
-  paid the superseded schedule, whose balance the new schedule already reflects.
+Loans are read by :mod:`fieldvisit.apps.loans.engine_io`, the one mapping the case page and the
+nightly batch's book reader share (a restructured loan counts only payments dated on or after
+``restructured_on``).
 """
 
 from __future__ import annotations
@@ -20,6 +18,8 @@ from typing import Any
 from django.conf import settings
 
 from fieldvisit.apps.delinquency.selectors import delinquency_policy_for
+from fieldvisit.apps.loans import engine_io as loan_io
+from fieldvisit.apps.loans.engine_io import engine_loan
 from fieldvisit.apps.loans.models import Installment, Loan, Payment
 from fieldvisit.engines import delinquency
 from fieldvisit.engines.restructuring import (
@@ -40,36 +40,12 @@ from fieldvisit.engines.restructuring import (
 
 def loan_schedule_rows(loan: Loan, version: int | None = None) -> list[Installment]:
     """The instalment rows of ``version`` (default: the loan's current one), in order."""
-    return list(
-        Installment.objects.filter(loan=loan, version=version or loan.schedule_version).order_by(
-            "number"
-        )
-    )
+    return loan_io.schedule_rows(loan, version)
 
 
 def loan_payments(loan: Loan, as_of: dt.date | None = None) -> list[Payment]:
     """The payments that count against the current schedule (module rules), oldest first."""
-    payments = Payment.objects.filter(loan=loan)
-    if loan.restructured_on is not None:
-        payments = payments.filter(paid_on__gte=loan.restructured_on)
-    if as_of is not None:
-        payments = payments.filter(paid_on__lte=as_of)
-    return list(payments.order_by("paid_on", "id"))
-
-
-def engine_loan(loan: Loan, as_of: dt.date | None = None) -> delinquency.Loan:
-    """``loan`` as the delinquency engine sees it (two queries)."""
-    return delinquency.Loan(
-        annual_rate=Decimal(loan.annual_rate),
-        installments=tuple(
-            delinquency.Installment(r.number, r.due_date, r.principal, r.interest)
-            for r in loan_schedule_rows(loan)
-        ),
-        payments=tuple(
-            delinquency.Payment(p.paid_on, p.amount) for p in loan_payments(loan, as_of)
-        ),
-        restructured_on=loan.restructured_on,
-    )
+    return list(loan_io.counted_payments(loan, as_of))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,14 @@
-"""The nightly batch's view of remedies: applied ones on track or broken, pending ones lapsed.
+"""The nightly batch's view of remedies: applied ones on track or broken, their cases cured once
+kept, pending ones lapsed.
 
 Registered as a snapshot hook (``apps.py``), so it runs inside the day's snapshot transaction,
 after the cases were synced. Idempotent: re-running a day finds nothing new to mark.
+
+Why the remedies app cures its cases: applying a remedy capitalises the arrears, so the loan is at
+DPD 0 the next night before the borrower has paid anything. The case sync therefore leaves a
+"remedy active" case open at DPD 0, and :func:`remedies_cure` closes it as cured once the borrower
+has shown they keep the new schedule (two consecutive instalments on time: the first half of the
+observation rule; the loan itself stays at least 关注 until the year is up as well).
 """
 
 from __future__ import annotations
@@ -18,10 +25,16 @@ from fieldvisit.apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, C
 from fieldvisit.apps.cases.services import case_transition
 from fieldvisit.apps.cases.transitions import is_allowed as case_may_move
 from fieldvisit.apps.common.clock import now
+from fieldvisit.apps.delinquency.selectors import delinquency_policy_for
+from fieldvisit.apps.loans.engine_io import engine_loans
 from fieldvisit.apps.remedies.models import RemedyProposal, RemedyStatus, Tracking
 from fieldvisit.apps.remedies.services import proposal_move
 from fieldvisit.apps.remedies.transitions import PENDING
 from fieldvisit.apps.visits.models import FollowUpTask, TaskKind
+from fieldvisit.engines import delinquency
+
+#: Consecutive instalments of the new schedule paid on time before a remedy's case is cured.
+ON_TIME_TO_CURE = 2
 
 #: Days an instalment of a new schedule may be late before the remedy counts as broken.
 DEFAULT_REMEDY_GRACE_DAYS = 3
@@ -37,6 +50,7 @@ def remedies_track_from_snapshot(as_of: dt.date, rows: Any) -> None:
     """Snapshot hook: mark applied remedies and lapse the stale pending ones (see the module)."""
     dpd_by_loan = _dpd_by_loan(rows)
     remedies_track(as_of, dpd_by_loan)
+    remedies_cure(as_of, getattr(rows, "policy", None))
     remedies_lapse(as_of)
 
 
@@ -116,6 +130,66 @@ def _follow_up_broken(proposal: RemedyProposal, as_of: dt.date, reason: str) -> 
             reason=_t("Remedy #%(id)s broken") % {"id": proposal.pk},
             data={"remedy_id": proposal.pk, "as_of": as_of.isoformat()},
         )
+
+
+def kept_on_time(assessment: delinquency.Assessment, since: dt.date) -> bool:
+    """Whether ``ON_TIME_TO_CURE`` consecutive instalments due from ``since`` to the assessment
+    day were each paid in full (principal and interest) by the end of their due date."""
+    due = [p for p in assessment.installments if since <= p.due_date <= assessment.as_of]
+    run = 0
+    for position in due:
+        on_time = position.settled_on is not None and position.settled_on <= position.due_date
+        run = run + 1 if on_time else 0
+        if run >= ON_TIME_TO_CURE:
+            return True
+    return False
+
+
+@transaction.atomic
+def remedies_cure(as_of: dt.date, policy: delinquency.DelinquencyPolicy | None = None) -> int:
+    """Close as cured, on ``as_of``, each open "remedy active" case whose remedy is kept; returns
+    how many.
+
+    Steps:
+      1. the open cases in "remedy active" and their loans (one query);
+      2. those loans as the engine sees them at ``as_of`` (two queries for all of them,
+         :func:`fieldvisit.apps.loans.engine_io.engine_loans`), assessed under ``policy``
+         (default: the policy in force on ``as_of``);
+      3. a case is cured when its loan is current (DPD 0) and :func:`kept_on_time` holds for the
+         instalments due since the restructuring; a status event each (the case is read again,
+         locked, by :func:`case_transition`).
+    Every such case is looked at, not only the loans in the day's rows: a current loan whose
+    figures did not change has no row that day.
+    """
+    cases = list(
+        CollectionCase.objects.filter(closed_on__isnull=True, status=CaseStatus.REMEDY_ACTIVE)
+        .select_related("loan")
+        .order_by("id")
+    )
+    if not cases:
+        return 0
+    policy = policy or delinquency_policy_for(as_of)
+    loans = engine_loans((case.loan for case in cases), as_of)
+    cured = 0
+    for case in cases:
+        restructured_on = case.loan.restructured_on
+        if case.loan_id not in loans or restructured_on is None:
+            continue
+        assessment = delinquency.assess(loans[case.loan_id], as_of, policy)
+        if assessment.dpd or not kept_on_time(assessment, restructured_on):
+            continue
+        case_transition(
+            case=case,
+            to_status=CaseStatus.CURED,
+            user=None,
+            reason=_t(
+                "Remedy kept: %(count)d instalments of the new schedule paid on time (%(day)s)"
+            )
+            % {"count": ON_TIME_TO_CURE, "day": as_of.isoformat()},
+            on=as_of,
+        )
+        cured += 1
+    return cured
 
 
 @transaction.atomic

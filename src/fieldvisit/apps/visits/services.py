@@ -29,7 +29,7 @@ from fieldvisit.apps.cases.models import (
     ContactOutcome,
     ContactTarget,
 )
-from fieldvisit.apps.cases.services import case_set_flags, case_transition
+from fieldvisit.apps.cases.services import case_has_open_promise, case_set_flags, case_transition
 from fieldvisit.apps.cases.transitions import is_allowed as case_may_move
 from fieldvisit.apps.common.clock import business_date, now
 from fieldvisit.apps.common.errors import ApplicationError
@@ -563,8 +563,8 @@ def _path(from_status: str, targets: Iterable[CaseStatus]) -> list[CaseStatus]:
 
     A case on an approved plan is "visit planned"; one the plan did not move (a visit made
     before this feature, say) goes through "visit planned" first. A target the table does not
-    allow from where the case stands is skipped (a promise follow-up visit leaves a case in
-    "promise to pay" where it is).
+    allow from where the case stands is skipped (and a visit while a promise is open leaves the
+    case in "promise to pay": :func:`_move_case`).
     """
     steps: list[CaseStatus] = []
     current = CaseStatus(from_status)
@@ -586,6 +586,9 @@ def _path(from_status: str, targets: Iterable[CaseStatus]) -> list[CaseStatus]:
 
 def _move_case(case: CollectionCase, report: VisitReport, user: Any, ip: str | None) -> None:
     if not case.is_open:
+        return
+    if case.status == CaseStatus.PROMISE_TO_PAY and case_has_open_promise(case):
+        # A visit while a promise is tracked leaves the case where the promise is watched.
         return
     targets = [CaseStatus.VISITED]
     if report.promise_amount is not None:
