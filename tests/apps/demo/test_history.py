@@ -19,6 +19,7 @@ from fieldvisit.apps.demo.services import demo_setup
 from fieldvisit.apps.loans.models import Payment
 from fieldvisit.apps.planning.models import PlanStatus, VisitPlan
 from fieldvisit.apps.planning.selectors import approved_stops_for_agent
+from fieldvisit.apps.remedies.models import RemedyProposal
 from fieldvisit.apps.visits.models import PromiseToPay, Visit, VisitReport
 
 # The module's data is made once, outside the tests' transactions; each test reads it inside its
@@ -120,6 +121,18 @@ def test_the_visits_payments_are_booked_as_payment_files(demo):
     assert booked.count() == summary.history.visit_payments
     assert all(p.paid_on < AS_OF for p in booked)
     assert bool(files) == booked.exists()
+
+
+def test_remedies_asked_for_went_through_maker_checker(demo):
+    summary, _book = demo
+    applied = RemedyProposal.objects.filter(applied_on__isnull=False)
+
+    assert applied.count() == summary.history.remedies_applied
+    for proposal in applied.select_related("maker", "checker", "report"):
+        assert proposal.maker_id != proposal.checker_id
+        assert proposal.checker.role == "manager"
+        assert proposal.report.remedy_requested != "none"
+        assert proposal.applied_on > proposal.as_of
 
 
 def test_the_business_date_has_an_approved_plan_with_stops_for_the_demo_agent(demo):

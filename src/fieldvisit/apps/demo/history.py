@@ -18,6 +18,10 @@ happened and passed the same rules as a live one:
   (``visits.visit_check_in``) and files the report (``visits.visit_report_submit``): outcome,
   causes, situation, income and spending, the product, a promise, a remedy asked for — drawn
   from the generator's hidden truth by :mod:`fieldvisit.apps.demo.recording`;
+* **two days after a visit where a remedy was asked for** — the agent computes the options from
+  the report's income and spending and proposes the affordable one nearest the request, the
+  manager approves, the borrower accepts by phone and the new schedule is applied
+  (``remedies.remedy_proposal_create`` … ``remedy_apply``, maker-checker as on the pages);
 * **Sunday and month-end nights, 23:30** — the nightly batch (``delinquency.snapshot_run``),
   whose hooks open and close cases, mark promises kept or broken and refresh analytics.
 
@@ -99,6 +103,16 @@ QUIET_STATUSES = frozenset(
         CaseStatus.LEGAL,
     }
 )
+#: The engine's remedy kinds that answer what a borrower asked for (visits.Remedy), best first.
+REMEDY_KINDS = {
+    "deferral": ("payment_holiday", "term_extension"),
+    "lower_instalment": ("term_extension", "rate_reduction", "catch_up"),
+    "longer_term": ("term_extension", "catch_up"),
+    "interest_waiver": ("waiver", "rate_reduction"),
+    "settlement": ("settlement",),
+}
+#: Days from the visit to the review of the remedy asked for.
+REMEDY_REVIEW_DAYS = 2
 ASSIGN_AT = dt.time(8, 30)
 PLAN_AT = dt.time(17, 30)
 APPROVE_AT = dt.time(18, 0)
@@ -131,6 +145,8 @@ class HistorySummary:
     reports: int = 0
     promises: int = 0
     visit_payments: int = 0
+    remedies_applied: int = 0
+    remedies_not_applied: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
 
@@ -233,6 +249,8 @@ class _Simulation:
         self.payments_dir = payments_dir
         # (paid on, loan number, amount, reference) of the visits' payments not yet booked
         self.pending: list[tuple[dt.date, str, Decimal, str]] = []
+        # (review day, report id, maker id) of the remedies asked for in visits
+        self.reviews: list[tuple[dt.date, int, int]] = []
         self.truth = truth
         self.summary = summary
         self.last_visit_day = summary.end - dt.timedelta(days=QUIET_DAYS_BEFORE - 1)
@@ -274,6 +292,8 @@ class _Simulation:
             with self.timed("visit"):
                 visited = self.visit(day)
         if day.weekday() != 6:
+            with self.timed("remedy"):
+                self.review_remedies(day)
             with self.timed("contact"):
                 self.contact(day, visited)
         tomorrow = day + dt.timedelta(days=1)
@@ -502,8 +522,101 @@ class _Simulation:
                 amounts=data["amounts"],
             )
         self.summary.reports += 1
-        if submitted.report.promise_amount is not None:
+        report = submitted.report
+        if report.promise_amount is not None:
             self.summary.promises += 1
+        if report.next_step == "remedy_review":
+            review = day + dt.timedelta(days=REMEDY_REVIEW_DAYS)
+            self.reviews.append((review, report.pk, agent.pk))
+
+    def review_remedies(self, day: dt.date) -> None:
+        """The remedies asked for in visits two days ago, through maker-checker to a new schedule.
+
+        The visiting agent computes the options from the report's income and spending (as of
+        yesterday) and proposes the affordable one closest to what the borrower asked for; the
+        branch manager approves; the borrower accepts by phone (recorded) and the manager puts
+        it in force the same day. A case the table cannot move, a loan with payments after the
+        proposal's date (the options would be stale) or without an affordable option keeps its
+        course (the draft is withdrawn).
+        """
+        due = [r for r in self.reviews if r[0] <= day]
+        self.reviews = [r for r in self.reviews if r[0] > day]
+        for _day, report_id, maker_id in due:
+            if self._remedy(day, report_id, maker_id):
+                self.summary.remedies_applied += 1
+            else:
+                self.summary.remedies_not_applied += 1
+
+    def _remedy(self, day: dt.date, report_id: int, maker_id: int) -> bool:
+        from fieldvisit.apps.cases.transitions import is_allowed
+        from fieldvisit.apps.remedies.engine_io import affordability_from_report
+        from fieldvisit.apps.remedies.models import AcceptanceChannel
+        from fieldvisit.apps.remedies.services import (
+            remedy_accept,
+            remedy_apply,
+            remedy_approve,
+            remedy_proposal_create,
+            remedy_propose,
+            remedy_withdraw,
+        )
+        from fieldvisit.apps.visits.models import VisitReport
+
+        report = VisitReport.objects.select_related("visit__case__loan").get(pk=report_id)
+        case = CollectionCase.objects.select_related("loan").get(pk=report.visit.case_id)
+        as_of = day - dt.timedelta(days=1)
+        booked_later = Payment.objects.filter(loan_id=case.loan_id, paid_on__gt=as_of).exists()
+        pending_later = any(p[1] == case.loan.loan_no for p in self.pending)
+        if (
+            not case.is_open
+            or not is_allowed(case.status, CaseStatus.REMEDY_PROPOSED)
+            or booked_later
+            or pending_later
+        ):
+            return False
+        maker = User.objects.get(pk=maker_id)
+        checker = self.managers.get(case.branch_id)
+        if checker is None:
+            return False
+        wanted = REMEDY_KINDS.get(report.remedy_requested, ())
+        try:
+            with clock_replaying(_at(day, dt.time(10, 0))):
+                proposal = remedy_proposal_create(
+                    case=case,
+                    user=maker,
+                    as_of=as_of,
+                    affordability=affordability_from_report(report),
+                    report=report,
+                )
+                eligible = [o for o in proposal.options if o["affordable"] and o["within_cap"]]
+                eligible.sort(
+                    key=lambda o: (
+                        wanted.index(o["key"].split(":")[0])
+                        if o["key"].split(":")[0] in wanted
+                        else len(wanted)
+                    )
+                )
+                if not eligible:
+                    remedy_withdraw(
+                        proposal=proposal,
+                        user=maker,
+                        reason="无可负担的方案 / no affordable option",
+                    )
+                    return False
+                remedy_propose(proposal=proposal, user=maker, option_key=eligible[0]["key"])
+            with clock_replaying(_at(day, dt.time(15, 0))):
+                remedy_approve(proposal=proposal, user=checker)
+            with clock_replaying(_at(day, dt.time(17, 0))):
+                remedy_accept(
+                    proposal=proposal,
+                    user=maker,
+                    accepted_on=day,
+                    channel=AcceptanceChannel.PHONE,
+                )
+            with clock_replaying(_at(day, dt.time(17, 30))):
+                remedy_apply(proposal=proposal, user=checker, on=day)
+        except ApplicationError:
+            return False
+        return True
 
     # ------------------------------------------------------------------ what the demo knows
 

@@ -192,7 +192,8 @@ def demo_setup(
             f"history {summary.history.start} to {summary.history.end}: "
             f"{summary.history.contacts:,} calls and SMS, {summary.history.plans_approved} plans, "
             f"{summary.history.reports:,} visit reports, {summary.history.promises:,} promises, "
-            f"{summary.history.visit_payments:,} payments after visits "
+            f"{summary.history.visit_payments:,} payments after visits, "
+            f"{summary.history.remedies_applied:,} remedies applied "
             f"({', '.join(f'{k} {v:.1f} s' for k, v in sorted(summary.history.seconds.items()))})"
         )
     else:
