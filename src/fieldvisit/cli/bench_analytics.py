@@ -60,7 +60,11 @@ def command(n_loans: int, seed: int, repeat: int, reload: bool, daily: bool, as_
     from fieldvisit.engines.analytics.text import tokens
 
     call_command("migrate", verbosity=0)
-    say = (lambda _line: None) if as_json else (lambda line: click.echo(f"  {line}", err=True))
+
+    def say(line: str) -> None:
+        if not as_json:
+            click.echo(f"  {line}", err=True)
+
     report: dict[str, Any] = {"loans": n_loans, "seed": seed, "dashboards": []}
     try:
         loaded = bench_load.bench_loans()

@@ -270,7 +270,7 @@ def seed(n: int, *, seed: int = 0, daily: bool = True, log: Callable[[str], None
         SnapshotRun.objects.bulk_create(runs)
 
         # Cases: one per spell of delinquency at month ends.
-        case_rows = []
+        case_rows: list[list[object]] = []
         visits_rows = []
         case_id = 0
         open_case = np.zeros(n, dtype=np.int64)
@@ -391,7 +391,7 @@ def seed(n: int, *, seed: int = 0, daily: bool = True, log: Callable[[str], None
             ).select(
                 "id",
                 "visit_id",
-                pl.Series("client_generated_id", [str(uuid.UUID(int=i)) for i in visit_ids]),
+                pl.Series("client_generated_id", [str(uuid.UUID(int=int(i))) for i in visit_ids]),
                 "submitted_by_id",
                 at_text.alias("submitted_at"),
                 "outcome",

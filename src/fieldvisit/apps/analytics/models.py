@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-SUM = {"max_digits": 18, "decimal_places": 2, "default": 0}
-
 
 class Dimensions(models.Model):
     product_id = models.IntegerField(_("product"))
@@ -33,9 +31,15 @@ class PortfolioMonth(Dimensions):
     bucket = models.CharField(_("bucket"), max_length=8)
     classification = models.CharField(_("class"), max_length=16)
     loans = models.PositiveIntegerField(_("loans"))
-    outstanding = models.DecimalField(_("outstanding principal"), **SUM)
-    overdue = models.DecimalField(_("overdue principal and interest"), **SUM)
-    penalty = models.DecimalField(_("penalty and compound interest"), **SUM)
+    outstanding = models.DecimalField(
+        _("outstanding principal"), max_digits=18, decimal_places=2, default=0
+    )
+    overdue = models.DecimalField(
+        _("overdue principal and interest"), max_digits=18, decimal_places=2, default=0
+    )
+    penalty = models.DecimalField(
+        _("penalty and compound interest"), max_digits=18, decimal_places=2, default=0
+    )
 
     class Meta:
         verbose_name = _("portfolio by month")

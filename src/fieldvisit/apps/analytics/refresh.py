@@ -123,8 +123,14 @@ def day_frame(as_of: dt.date) -> pl.DataFrame:
     def code(column: str, labels: list[str]) -> str:
         return "CASE " + column + " " + " ".join(f"WHEN %s THEN {k}" for k in range(len(labels)))
 
-    money = ("overdue_principal", "overdue_interest", "penalty_interest", "compound_interest")
-    money += ("outstanding_principal", "total_due")
+    money = (
+        "overdue_principal",
+        "overdue_interest",
+        "penalty_interest",
+        "compound_interest",
+        "outstanding_principal",
+        "total_due",
+    )
     sql = (
         f"SELECT {bigint('loan_id')}, {bigint('dpd')}, "  # noqa: S608
         f"{bigint(code('bucket', buckets) + ' END')}, "
@@ -327,7 +333,7 @@ def effect_units(month_end: dt.date, as_of: dt.date) -> pl.DataFrame:
         .values_list("case_id", "applied_on", "chosen_key")
     ):
         remedied.add(case_id)
-        if applied_on <= window_end and case_id not in remedy:
+        if applied_on is not None and applied_on <= window_end and case_id not in remedy:
             remedy[case_id] = (applied_on, (key or "other").split(":")[0])
 
     control_start = month_end + dt.timedelta(days=CONTROL_START_DAYS)

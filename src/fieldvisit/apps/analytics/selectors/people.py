@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Q, Sum
@@ -312,7 +313,7 @@ def compliance_dashboard(filters: Filters) -> Dashboard:
         .filter(Q(minute__lt=start_min) | Q(minute__gt=end_min))
         .count()
     )
-    summary = [
+    summary: list[list[Any]] = [
         [_("Visits made"), total],
         [_("Visits with two or more certified staff"), two],
         [_("Two-person rate"), pct(rate(two, total))],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -132,7 +133,7 @@ def _effect_sql(filters: Filters, kind: str, group: str) -> dict[str, dict[int, 
 def effect_dashboard(filters: Filters) -> Dashboard:
     board = Dashboard("effect", _("Do visits work?"))
     cause_names = dict(Cause.choices)
-    families = [
+    families: list[tuple[str, dict[str, dict[int, Any]], Callable[[str], str]]] = [
         (_("All visits"), _effect_sql(filters, UnitKind.VISIT, "kind"), lambda g: _("all")),
         (_("Purpose"), _effect_sql(filters, UnitKind.VISIT, "label"), lambda g: g),
         (
@@ -288,12 +289,13 @@ def causes_dashboard(filters: Filters) -> Dashboard:
     cells = filters.apply(cells)
     products = dict(Product.objects.values_list("id", "name"))
     by: dict[str, Counter[tuple[str, str]]] = {}
-    for key, column, label in (
+    labels: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
         ("product", "product_id", lambda v: products.get(v, str(v))),
         ("district", "district", lambda v: v or "—"),
         ("income", "income_band", lambda v: str(income_names.get(v, v or "—"))),
         ("month", "month", lambda v: v.strftime("%Y-%m")),
-    ):
+    )
+    for key, column, label in labels:
         counter: Counter[tuple[str, str]] = Counter()
         for value, cause, n in (
             cells.values_list(column, "cause").annotate(n=Sum("reports")).order_by()
