@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fieldvisit.apps.audit.models import AuditEvent
+from fieldvisit.apps.cases.models import CaseStatus, CollectionCase
+from tests.apps.visits.factories import ReportFactory
 from tests.apps.visits.test_api import client_for
 
 
@@ -72,3 +74,29 @@ def test_a_replanned_day_shows_the_new_plans_stops_only(day):
 
     assert page.count('data-testid="stop"') == 0
     assert 'data-testid="no-route"' in page
+
+
+def test_the_report_page_offers_a_remedy_proposal_from_the_report(day):
+    visit = day.visits["first"]
+    report = ReportFactory(visit=visit, submitted_by=day.users["agent_a1"])
+
+    page = client_for(day.users["agent_a1"]).get(f"/visits/reports/{report.pk}/").content.decode()
+
+    opening = (
+        f'<form method="post" action="/remedies/report/{report.pk}/new/" '
+        'data-testid="remedy-from-report">'
+    )
+    assert opening in page
+    assert 'name="csrfmiddlewaretoken"' in page.split(opening)[1].split("</form>")[0]
+
+
+def test_no_remedy_is_offered_from_the_report_of_a_closed_case(day):
+    visit = day.visits["first"]
+    report = ReportFactory(visit=visit, submitted_by=day.users["agent_a1"])
+    CollectionCase.objects.filter(pk=visit.case_id).update(
+        status=CaseStatus.CURED, closed_on=visit.date
+    )
+
+    page = client_for(day.users["agent_a1"]).get(f"/visits/reports/{report.pk}/").content.decode()
+
+    assert "remedy-from-report" not in page

@@ -34,6 +34,7 @@ from fieldvisit.apps.cases.forms import (
 from fieldvisit.apps.cases.loan_status import loan_status
 from fieldvisit.apps.cases.models import CaseStatus, CollectionCase, ContactChannel
 from fieldvisit.apps.cases.pii import PiiField, borrower_masked, may_reveal, pii_reveal
+from fieldvisit.apps.cases.related import case_related, may_open_remedy
 from fieldvisit.apps.cases.selectors import (
     case_contact_attempts,
     case_events,
@@ -44,7 +45,7 @@ from fieldvisit.apps.cases.selectors import (
     cases_for_user,
     led_team_ids,
 )
-from fieldvisit.apps.cases.transitions import allowed_next
+from fieldvisit.apps.cases.transitions import allowed_next, waits_for_promise
 from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.common.errors import ApplicationError
 
@@ -116,6 +117,7 @@ def _detail_context(request: HttpRequest, case: CollectionCase) -> dict[str, Any
     user = request.user
     borrower = case.loan.borrower
     as_of = business_date()
+    related = case_related(user, case)
     return {
         "case": case,
         "loan": case.loan,
@@ -130,7 +132,15 @@ def _detail_context(request: HttpRequest, case: CollectionCase) -> dict[str, Any
         "reveal_form": RevealForm(),
         "pii_fields": PiiField.choices,
         "transition_form": TransitionForm(),
-        "next_statuses": [s for s in CaseStatus if s in allowed_next(case.status)],
+        "next_statuses": [
+            s
+            for s in CaseStatus
+            if s in allowed_next(case.status)
+            and not (related.open_promise and waits_for_promise(case.status, s))
+        ],
+        "related": related,
+        "may_open_remedy": may_open_remedy(user, case),
+        "today": as_of,
         "flags_form": FlagsForm(
             initial={"vulnerable": case.vulnerable, "hardship_hold": case.hardship_hold}
         ),

@@ -26,6 +26,7 @@ from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.audit.services import audit_record, request_ip
 from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.remedies.services import may_make as may_make_remedy
 from fieldvisit.apps.visits import services, sfs
 from fieldvisit.apps.visits.brief import is_chinese, purpose_label, visit_brief
 from fieldvisit.apps.visits.inputs import AmendInput, ReportInput
@@ -264,6 +265,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": _lines(report),
             "causes": [Cause(c).label for c in report.causes],
             "may_amend": on_team(request.user, report.visit),
+            # The remedies app reads the report's income and spending (remedies:new_from_report).
+            "may_propose_remedy": report.visit.case.is_open and may_make_remedy(request.user),
             "referrals": services.crisis_referrals()
             if report.state_of_mind == StateOfMind.CRISIS
             else [],
