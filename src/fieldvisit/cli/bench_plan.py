@@ -115,7 +115,10 @@ def _run(
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option(
-    "--split/--no-split", default=True, show_default=True, help="Solve per branch in parallel."
+    "--split/--no-split",
+    default=False,
+    show_default=True,
+    help="Solve per branch in parallel (faster per part, but about 5 % less prize at 3,000).",
 )
 @json_option
 def command(
