@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from itertools import pairwise
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 
@@ -113,14 +114,18 @@ def test_promises_are_decided_by_the_books_payments(demo):
     assert set(promises.values_list("status", flat=True)) <= {"kept", "broken", "partly_kept"}
 
 
-def test_the_visits_payments_are_booked_as_payment_files(demo):
+def test_the_books_payments_and_the_visits_arrive_in_daily_payment_files(demo):
     summary, book = demo
-    booked = Payment.objects.filter(reference__startswith="DV")
-    files = sorted((book / "payments-after-visits").glob("payments-*.csv"))
+    generated = pl.read_parquet(book / "payments.parquet")
+    from_visits = Payment.objects.filter(reference__startswith="DV")
+    daily = sorted((book / "daily-payments").glob("payments-2026-*.csv"))
 
-    assert booked.count() == summary.history.visit_payments
-    assert all(p.paid_on < AS_OF for p in booked)
-    assert bool(files) == booked.exists()
+    assert from_visits.count() == summary.history.visit_payments
+    assert all(p.paid_on <= AS_OF for p in from_visits)
+    # by the business date every payment of the book has come in, each exactly once
+    assert Payment.objects.exclude(reference__startswith="DV").count() == generated.height
+    assert len(daily) >= WEEKS * 5
+    assert all(path.stem <= f"payments-{AS_OF}" for path in daily)
 
 
 def test_remedies_asked_for_went_through_maker_checker(demo):

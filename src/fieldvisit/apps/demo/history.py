@@ -22,6 +22,9 @@ happened and passed the same rules as a live one:
   the report's income and spending and proposes the affordable one nearest the request, the
   manager approves, the borrower accepts by phone and the new schedule is applied
   (``remedies.remedy_proposal_create`` … ``remedy_apply``, maker-checker as on the pages);
+* **every night, 22:00** — the core system's payment file of the day (the book's payments dated
+  that day, and those the visits set off) is imported (``apps.imports``): the book is imported
+  up to the first replayed day only, so each day's work sees the money received so far;
 * **Sunday and month-end nights, 23:30** — the nightly batch (``delinquency.snapshot_run``),
   whose hooks open and close cases, mark promises kept or broken and refresh analytics.
 
@@ -40,7 +43,7 @@ that night's batch, which then cures the case. Payments after the business date 
 booked. The size of the effect for a set of visited borrowers is
 ``recording.expected_visit_effect`` (about 10 points of 30-day cure on the demo's visits, whose
 mix leans to business failures, over-indebtedness and wilful non-payment); a matched estimate
-should find a positive effect of that order. Without ``payments_dir`` the effect is zero.
+should find a positive effect of that order.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ from fieldvisit.apps.demo import recording
 from fieldvisit.apps.loans.models import Installment, Payment
 from fieldvisit.apps.organisation.models import Branch, Team
 from fieldvisit.apps.visits.models import Visit
+from fieldvisit.engines.delinquency.errors import InvalidField
 
 #: Weeks of daily work replayed before the business date. Sixteen weeks give the analytics
 #: visits whose 30- and 60-day outcomes are known by the business date.
@@ -186,15 +190,19 @@ def history_simulate(
     truth: dict[str, Truth],
     batch_days: Iterable[dt.date] = (),
     weeks: int = HISTORY_WEEKS,
-    payments_dir: Path | None = None,
+    payments_dir: Path,
+    book_payments: pl.DataFrame | None = None,
     say: Callable[[str], None] = lambda _line: None,
 ) -> HistorySummary:
     """Replay the weeks before ``as_of`` (module docstring) and the nightly batches in between.
 
     ``batch_days``: extra batch days (the month ends); those before the replayed weeks run first,
-    in date order. Batches already stored are not run again. ``payments_dir``: where the
-    payment files of the visit effect are written and imported from (``None``: the visit
-    effect is left out). Returns what was recorded.
+    in date order. Batches already stored are not run again. ``book_payments``: the book's
+    payments dated from the first replayed day on (``payment_reference``, ``loan_number``,
+    ``paid_on``, ``amount``, ``method``), not imported yet: they arrive day by day, in the
+    core system's daily payment file (written to ``payments_dir`` and imported at 22:00 with
+    the visits' payments), so that each day's work sees only the money received so far.
+    Returns what was recorded.
     """
     from fieldvisit.apps.delinquency.models import SnapshotRun, SnapshotRunStatus
 
@@ -205,7 +213,13 @@ def history_simulate(
         SnapshotRun.objects.filter(status=SnapshotRunStatus.DONE).values_list("as_of", flat=True)
     )
     summary = HistorySummary(start=start, end=end)
-    sim = _Simulation(seed=seed, truth=truth, summary=summary, payments_dir=payments_dir)
+    sim = _Simulation(
+        seed=seed,
+        truth=truth,
+        summary=summary,
+        payments_dir=payments_dir,
+        book_payments=book_payments,
+    )
     first = min([start, *extra])
     for day in _dates(first, end):
         if day >= start:
@@ -218,8 +232,8 @@ def history_simulate(
                 f"history to {day}: {summary.contacts:,} calls and SMS, "
                 f"{summary.reports:,} visit reports"
             )
-    # Payments of the last days wait for the business date's batch.
-    sim.book_due(end)
+    # The business date's own payments come in before its batch.
+    sim.book_due(as_of)
     return summary
 
 
@@ -243,12 +257,28 @@ class _Simulation:
         seed: int,
         truth: dict[str, Truth],
         summary: HistorySummary,
-        payments_dir: Path | None,
+        payments_dir: Path,
+        book_payments: pl.DataFrame | None,
     ) -> None:
         self.seed = seed
         self.payments_dir = payments_dir
-        # (paid on, loan number, amount, reference) of the visits' payments not yet booked
-        self.pending: list[tuple[dt.date, str, Decimal, str]] = []
+        # (paid on, loan number, amount, reference, method) of payments not booked yet: the
+        # book's, and those the visits set off
+        self.pending: list[tuple[dt.date, str, Decimal, str, str]] = []
+        # the book's payments to come, per loan number: what the borrower will do
+        self.future: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+        if book_payments is not None:
+            for reference, loan_no, paid_on, amount, method in book_payments.select(
+                "payment_reference",
+                "loan_number",
+                "paid_on",
+                pl.col("amount").cast(pl.String),
+                pl.col("method").cast(pl.String).fill_null(""),
+            ).iter_rows():
+                self.pending.append((paid_on, loan_no, Decimal(amount), reference, method))
+                self.future[loan_no].append((paid_on, Decimal(amount)))
+            for payments in self.future.values():
+                payments.sort()
         # (review day, report id, maker id) of the remedies asked for in visits
         self.reviews: list[tuple[dt.date, int, int]] = []
         self.truth = truth
@@ -300,6 +330,7 @@ class _Simulation:
         if tomorrow.weekday() in VISIT_WEEKDAYS and tomorrow <= self.last_visit_day:
             with self.timed("plan"):
                 self.plan(tomorrow)
+        self.book_due(day)
 
     def batch(self, day: dt.date) -> None:
         from fieldvisit.apps.delinquency.services import snapshot_run
@@ -309,15 +340,15 @@ class _Simulation:
             snapshot_run(day)
 
     def book_due(self, day: dt.date) -> None:
-        """Book the visits' payments dated up to ``day`` (the day's payment file)."""
+        """Book the payments received up to ``day`` (the day's payment file)."""
         due = sorted(p for p in self.pending if p[0] <= day)
         if due:
             with self.timed("payments"), clock_replaying(_at(day, PAYMENTS_AT)):
                 self.book(day, due)
             self.pending = [p for p in self.pending if p[0] > day]
 
-    def book(self, day: dt.date, payments: list[tuple[dt.date, str, Decimal, str]]) -> None:
-        """Import the visits' payments up to ``day`` as the core system's payment file."""
+    def book(self, day: dt.date, payments: list[tuple[dt.date, str, Decimal, str, str]]) -> None:
+        """Import the payments up to ``day`` as the core system's payment file of the day."""
         from fieldvisit.apps.imports.models import ImportSource
         from fieldvisit.apps.imports.services import (
             import_job_create,
@@ -325,8 +356,6 @@ class _Simulation:
             import_sources_from_path,
         )
 
-        if self.payments_dir is None:
-            return
         self.payments_dir.mkdir(parents=True, exist_ok=True)
         path = self.payments_dir / f"payments-{day.isoformat()}.csv"
         pl.DataFrame(
@@ -335,7 +364,7 @@ class _Simulation:
                 "loan_number": [p[1] for p in payments],
                 "paid_on": [p[0] for p in payments],
                 "amount": [f"{p[2]:.2f}" for p in payments],
-                "method": ["bank_transfer"] * len(payments),
+                "method": [p[4] for p in payments],
             }
         ).write_csv(path)
         job = import_job_run(
@@ -483,18 +512,16 @@ class _Simulation:
         self.summary.visits += 1
         person = self._person(case)
         outcome = recording.draw_outcome(self.rng("outcome", case.pk, day), person.cause)
-        payments = list(
-            Payment.objects.filter(loan_id=case.loan_id, paid_on__gt=day)
-            .order_by("paid_on", "pk")
-            .values_list("paid_on", "amount")[:10]
-        )
+        loan_no = case.loan.loan_no
+        payments = [p for p in self.future.get(loan_no, []) if p[0] > day][:10]
         pays_in = recording.visit_pays(self.rng("effect", case.pk, day), person.cause, outcome)
         if pays_in is not None:
             paid_on = day + dt.timedelta(days=pays_in)
             amount = self._clearing_amount(case, day, paid_on)
             # Payments after the business date have not happened yet: they are not booked.
             if paid_on <= self.summary.end:
-                self.pending.append((paid_on, case.loan.loan_no, amount, f"DV{visit.pk:08d}"))
+                reference = f"DV{visit.pk:08d}"
+                self.pending.append((paid_on, loan_no, amount, reference, "bank_transfer"))
                 self.summary.visit_payments += 1
             payments = sorted([*payments, (paid_on, amount)])
         form = recording.draw_report(
@@ -565,7 +592,10 @@ class _Simulation:
         case = CollectionCase.objects.select_related("loan").get(pk=report.visit.case_id)
         as_of = day - dt.timedelta(days=1)
         booked_later = Payment.objects.filter(loan_id=case.loan_id, paid_on__gt=as_of).exists()
-        pending_later = any(p[1] == case.loan.loan_no for p in self.pending)
+        # A payment the visit set off is on its way: the options would be stale when it lands.
+        pending_later = any(
+            p[1] == case.loan.loan_no and p[3].startswith("DV") for p in self.pending
+        )
         if (
             not case.is_open
             or not is_allowed(case.status, CaseStatus.REMEDY_PROPOSED)
@@ -614,7 +644,8 @@ class _Simulation:
                 )
             with clock_replaying(_at(day, dt.time(17, 30))):
                 remedy_apply(proposal=proposal, user=checker, on=day)
-        except ApplicationError:
+        except (ApplicationError, InvalidField):
+            # InvalidField: the engine has no option at all for this loan (near its end, say).
             return False
         return True
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.db import transaction
 
 from fieldvisit.apps.accounts.models import User
@@ -167,24 +168,38 @@ def demo_setup(
     Running it again changes nothing but re-running the day's batch.
     """
     from fieldvisit.apps.delinquency.services import snapshot_run
-    from fieldvisit.apps.demo.history import history_exists, history_simulate, truth_load
+    from fieldvisit.apps.demo.history import (
+        history_days,
+        history_exists,
+        history_simulate,
+        truth_load,
+    )
 
     summary = DemoSummary(as_of=as_of)
+    first_day, _last_day = history_days(as_of, history_weeks)
     if not Loan.objects.exists():
-        _generate_and_import(as_of=as_of, loans=loans, seed=seed, book_dir=book_dir, say=say)
+        _generate_and_import(
+            as_of=as_of,
+            loans=loans,
+            seed=seed,
+            book_dir=book_dir,
+            payments_before=first_day,
+            say=say,
+        )
         summary.generated = True
     month_ends = demo_month_ends(as_of)
     if not history_exists():
         truth = truth_load(book_dir)
         if not truth:
-            say(f"no ground truth in {book_dir}: the demo history is not replayed")
+            say(f"no ground truth in {book_dir}: the history's causes are left unknown")
         summary.history = history_simulate(
             as_of=as_of,
             seed=seed,
             truth=truth,
             batch_days=month_ends,
             weeks=history_weeks,
-            payments_dir=book_dir / "payments-after-visits",
+            payments_dir=book_dir / DAILY_PAYMENTS_DIR,
+            book_payments=_book_payments(book_dir).filter(pl.col("paid_on") >= first_day),
             say=say,
         )
         summary.snapshot_days.extend(summary.history.batches)
@@ -260,9 +275,18 @@ def demo_plan_today(*, as_of: dt.date, seconds: float = TODAY_PLAN_SECONDS) -> A
 
 
 def _generate_and_import(
-    *, as_of: dt.date, loans: int, seed: int, book_dir: Path, say: Callable[[str], None]
+    *,
+    as_of: dt.date,
+    loans: int,
+    seed: int,
+    book_dir: Path,
+    payments_before: dt.date,
+    say: Callable[[str], None],
 ) -> None:
+    """Generate the book and import it like a core-system export, but for the payments dated
+    from ``payments_before`` on: those arrive day by day in the replayed history."""
     from fieldvisit.apps.imports.models import ImportSource
+    from fieldvisit.apps.imports.pipeline import Source
     from fieldvisit.apps.imports.services import (
         import_job_create,
         import_job_run,
@@ -279,10 +303,31 @@ def _generate_and_import(
         f"generated {loans:,} loans as of {as_of} into {book_dir} "
         f"({generated.delinquent_share:.1%} of active loans delinquent)"
     )
+    sources = [s for s in import_sources_from_path(book_dir) if not _is_payments(s.path)]
+    earlier = book_dir / DAILY_PAYMENTS_DIR / f"payments-before-{payments_before}.parquet"
+    earlier.parent.mkdir(parents=True, exist_ok=True)
+    _book_payments(book_dir).filter(pl.col("paid_on") < payments_before).write_parquet(earlier)
+    sources.append(Source(path=earlier, name=earlier.name, kind="payments"))
     job = import_job_create(source=ImportSource.CLI)
-    job = import_job_run(job=job, sources=import_sources_from_path(book_dir))
+    job = import_job_run(job=job, sources=sources)
     if job.error_count:
         raise ApplicationError(
             f"the demo book did not import: {job.error_count} row errors (see import job {job.pk})"
         )
-    say(f"imported the demo book (import job {job.pk})")
+    say(f"imported the demo book up to {payments_before} (import job {job.pk})")
+
+
+#: Where the demo writes the core system's daily payment files (inside the book's folder).
+DAILY_PAYMENTS_DIR = "daily-payments"
+
+
+def _is_payments(path: Path) -> bool:
+    return path.stem == "payments" or path.stem.startswith("payments-")
+
+
+def _book_payments(book_dir: Path) -> pl.DataFrame:
+    """The generator's payments (the book's ``payments*.parquet``: the demo writes Parquet)."""
+    frames = [pl.read_parquet(path) for path in sorted(book_dir.glob("payments*.parquet"))]
+    if not frames:
+        raise ApplicationError(f"no payments file in the demo book {book_dir}")
+    return pl.concat(frames, how="vertical_relaxed")
