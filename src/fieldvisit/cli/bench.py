@@ -14,6 +14,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "fieldvisit.cli.bench_import",
     "fieldvisit.cli.bench_plan",
     "fieldvisit.cli.bench_analytics",
+    "fieldvisit.cli.bench_cases",
 )
 
 
