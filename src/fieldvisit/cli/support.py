@@ -71,12 +71,27 @@ class FieldvisitGroup(click.Group):
             raise CliError(f"{type(exc).__name__}: {exc}") from exc
 
 
+def cli_language() -> str:
+    """The language of messages on the command line: ``FIELDVISIT_LANGUAGE``, else the locale
+    (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): 简体中文 for a ``zh`` locale, English otherwise."""
+    chosen = os.environ.get("FIELDVISIT_LANGUAGE")
+    if chosen:
+        return chosen
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh-hans" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def django_setup() -> None:
-    """Configure Django for verbs that use the database (idempotent)."""
+    """Configure Django for verbs that use the database (idempotent), in the CLI's language."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldvisit.config.settings")
     import django
+    from django.utils import translation
 
     django.setup()
+    translation.activate(cli_language())
 
 
 def _default(value: Any) -> Any:
