@@ -68,10 +68,11 @@ def case_related(user: Any, case: CollectionCase) -> CaseRelated:
         )
         .order_by("-date", "-id")[:SECTION_LIMIT]
     )
-    rows = list(visits)
-    for visit in rows:
-        outcome = visit.report_outcome  # type: ignore[attr-defined]
+    rows: list[Visit] = []
+    for visit in visits:
+        outcome = visit.report_outcome
         visit.report_outcome_label = Outcome(outcome).label if outcome else ""  # type: ignore[attr-defined]
+        rows.append(visit)
     return CaseRelated(
         visits=rows,
         promises=list(promises_for_user(user).filter(case=case).order_by("-due_on", "-id")),
