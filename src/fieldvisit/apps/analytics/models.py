@@ -126,3 +126,24 @@ class CauseMonth(Dimensions):
         verbose_name = _("causes by month")
         verbose_name_plural = _("causes by month")
         indexes = [models.Index(fields=["month", "product_id"], name="an_cause_month")]
+
+
+class FeedbackMonth(Dimensions):
+    """Visit reports (current versions) of ``month`` per sales channel: ratings (sums and how
+    many gave each) and mis-selling signals (did not understand, mis-explained, or mis-sold)."""
+
+    month = models.DateField(_("month"))
+    sales_channel = models.CharField(_("sales channel"), max_length=10, blank=True)
+    reports = models.PositiveIntegerField(_("reports"))
+    signals = models.PositiveIntegerField(_("mis-selling signals"))
+    clarity_sum = models.PositiveIntegerField(default=0)
+    clarity_n = models.PositiveIntegerField(default=0)
+    fairness_sum = models.PositiveIntegerField(default=0)
+    fairness_n = models.PositiveIntegerField(default=0)
+    service_sum = models.PositiveIntegerField(default=0)
+    service_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("feedback by month")
+        verbose_name_plural = _("feedback by month")
+        indexes = [models.Index(fields=["month", "product_id"], name="an_feedback_month")]

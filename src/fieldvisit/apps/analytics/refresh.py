@@ -30,6 +30,7 @@ from django.db.models import Q
 from fieldvisit.apps.analytics.models import (
     CauseMonth,
     EffectCell,
+    FeedbackMonth,
     PortfolioMonth,
     RollMonth,
     UnitKind,
@@ -398,26 +399,41 @@ def effect_cells(month_end: dt.date, as_of: dt.date) -> pl.DataFrame:
 
 
 def causes_refresh(as_of: dt.date, months: Iterable[dt.date] | None = None) -> int:
-    """Rebuild the :class:`CauseMonth` rows of ``months`` (first days; default the last
-    :data:`CAUSE_MONTHS` calendar months up to ``as_of``); returns the rows written."""
+    """Rebuild the :class:`CauseMonth` and :class:`FeedbackMonth` rows of ``months`` (first
+    days; default the last :data:`CAUSE_MONTHS` calendar months up to ``as_of``) from the
+    current version of each visit report; returns the rows written."""
     from collections import Counter
 
-    from fieldvisit.apps.visits.models import VisitReport
+    from django.utils import timezone
+
+    from fieldvisit.apps.visits.models import Cause, Understood, VisitReport
 
     if months is None:
         first = as_of.replace(day=1)
         months = [first]
         for _ in range(CAUSE_MONTHS - 1):
             months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    zone = timezone.get_current_timezone()
     written = 0
     for month in sorted(months):
         following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         counts: Counter[tuple[Any, ...]] = Counter()
-        for causes, product_id, branch_id, district, income in (
+        feedback: dict[tuple[Any, ...], list[int]] = {}
+        for (
+            causes,
+            product_id,
+            branch_id,
+            district,
+            income,
+            channel,
+            understood,
+            explained,
+            *ratings,
+        ) in (
             VisitReport.objects.filter(
                 amendments__isnull=True,
-                submitted_at__date__gte=month,
-                submitted_at__date__lt=following,
+                submitted_at__gte=dt.datetime.combine(month, dt.time(), tzinfo=zone),
+                submitted_at__lt=dt.datetime.combine(following, dt.time(), tzinfo=zone),
             )
             .values_list(
                 "causes",
@@ -425,14 +441,29 @@ def causes_refresh(as_of: dt.date, months: Iterable[dt.date] | None = None) -> i
                 "visit__case__branch_id",
                 "visit__case__district",
                 "visit__case__loan__borrower__income_band",
+                "visit__case__loan__sales_channel",
+                "understood_terms",
+                "mis_explained",
+                "rating_clarity",
+                "rating_fairness",
+                "rating_service",
             )
             .iterator(chunk_size=5_000)
         ):
             key = (product_id, branch_id, district or "", income or "")
+            recorded = list(dict.fromkeys(causes or []))
             counts[(*key, "")] += 1
-            for cause in dict.fromkeys(causes or []):
+            for cause in recorded:
                 counts[(*key, str(cause))] += 1
+            f = feedback.setdefault((product_id, branch_id, district or "", channel), [0] * 8)
+            f[0] += 1
+            f[1] += int(understood == Understood.NO or bool(explained) or Cause.MISSOLD in recorded)
+            for k, value in enumerate(ratings):
+                if value is not None:
+                    f[2 + 2 * k] += value
+                    f[3 + 2 * k] += 1
         CauseMonth.objects.filter(month=month).delete()
+        FeedbackMonth.objects.filter(month=month).delete()
         written += _bulk(
             CauseMonth,
             (
@@ -446,6 +477,27 @@ def causes_refresh(as_of: dt.date, months: Iterable[dt.date] | None = None) -> i
                     reports=n,
                 )
                 for (p, b, d, i, c), n in counts.items()
+            ),
+        )
+        written += _bulk(
+            FeedbackMonth,
+            (
+                FeedbackMonth(
+                    month=month,
+                    product_id=p,
+                    branch_id=b,
+                    district=d,
+                    sales_channel=ch,
+                    reports=f[0],
+                    signals=f[1],
+                    clarity_sum=f[2],
+                    clarity_n=f[3],
+                    fairness_sum=f[4],
+                    fairness_n=f[5],
+                    service_sum=f[6],
+                    service_n=f[7],
+                )
+                for (p, b, d, ch), f in feedback.items()
             ),
         )
     return written

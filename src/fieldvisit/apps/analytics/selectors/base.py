@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fieldvisit.apps.accounts.roles import Role
@@ -135,6 +136,16 @@ class Dashboard:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     month_end: dt.date | None = None
+
+
+def moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) in the institution's time zone: filtering a
+    timestamp by this range uses its index, where ``__date`` casts every row."""
+    zone = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time(), tzinfo=zone),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone),
+    )
 
 
 def rate(numerator: float, denominator: float) -> float | None:

@@ -16,6 +16,7 @@ from fieldvisit.apps.analytics.selectors.base import (
     Dashboard,
     Filters,
     Table,
+    moments,
     pct,
     rate,
 )
@@ -65,6 +66,7 @@ def _visits(filters: Filters, start: dt.date, end: dt.date):  # type: ignore[no-
 
 def people_dashboard(filters: Filters) -> Dashboard:
     start, end = period(filters)
+    since, until = moments(start, end)
     board = Dashboard("people", _("People"))
     board.notes.append(_("Period: %(start)s to %(end)s.") % {"start": start, "end": end})
     visits = _visits(filters, start, end)
@@ -74,8 +76,10 @@ def people_dashboard(filters: Filters) -> Dashboard:
         case__closed_on__lte=F("date") + dt.timedelta(days=CURE_DAYS),
     )
     reports = filters.apply(
+        # The report as filed (an amendment corrects the record, not what happened at the door);
+        # a plain column test, where "has no amendment" would be an anti-join on every report.
         VisitReport.objects.filter(
-            amendments__isnull=True, submitted_at__date__gte=start, submitted_at__date__lte=end
+            amends__isnull=True, submitted_at__gte=since, submitted_at__lt=until
         ),
         product="visit__case__loan__product_id",
         branch="visit__case__branch_id",
@@ -83,7 +87,7 @@ def people_dashboard(filters: Filters) -> Dashboard:
     )
     promises = filters.apply(
         PromiseToPay.objects.filter(
-            report__submitted_at__date__gte=start, report__submitted_at__date__lte=end
+            report__submitted_at__gte=since, report__submitted_at__lt=until
         ),
         product="case__loan__product_id",
         branch="case__branch_id",
@@ -203,6 +207,7 @@ def people_dashboard(filters: Filters) -> Dashboard:
 
 def compliance_dashboard(filters: Filters) -> Dashboard:
     start, end = period(filters)
+    since, until = moments(start, end)
     board = Dashboard("compliance", _("Compliance report"))
     board.notes.append(_("Period: %(start)s to %(end)s.") % {"start": start, "end": end})
     blocked: Counter[str] = Counter()
@@ -221,7 +226,7 @@ def compliance_dashboard(filters: Filters) -> Dashboard:
         blocked[rule or "—"] += 1
     refused: Counter[str] = Counter()
     for data in PlanEvent.objects.filter(
-        kind=PlanEventKind.APPROVAL_REFUSED, at__date__gte=start, at__date__lte=end
+        kind=PlanEventKind.APPROVAL_REFUSED, at__gte=since, at__lt=until
     ).values_list("data", flat=True):
         for rule in (data or {}).get("rules", []):
             refused[str(rule)] += 1
@@ -250,8 +255,8 @@ def compliance_dashboard(filters: Filters) -> Dashboard:
         filters.apply(
             ContactAttempt.objects.filter(
                 override_by__isnull=False,
-                attempted_at__date__gte=start,
-                attempted_at__date__lte=end,
+                attempted_at__gte=since,
+                attempted_at__lt=until,
             ),
             product="case__loan__product_id",
             branch="case__branch_id",
@@ -264,7 +269,7 @@ def compliance_dashboard(filters: Filters) -> Dashboard:
             overrides[(who or username, str(rule))] += 1
     audited = dict(
         AuditEvent.objects.filter(
-            action=AuditAction.COMPLIANCE_OVERRIDE, at__date__gte=start, at__date__lte=end
+            action=AuditAction.COMPLIANCE_OVERRIDE, at__gte=since, at__lt=until
         )
         .values_list("username")
         .annotate(n=Count("id"))
@@ -292,7 +297,7 @@ def compliance_dashboard(filters: Filters) -> Dashboard:
     staff_counts = Counter(staffed)
     total = sum(staff_counts.values())
     two = sum(n for staff, n in staff_counts.items() if staff >= policy.min_visitors)
-    reported_two = VisitReport.objects.filter(visit__in=visits, amendments__isnull=True).aggregate(
+    reported_two = VisitReport.objects.filter(visit__in=visits, amends__isnull=True).aggregate(
         n=Count("id"), two=Count("id", filter=Q(conduct_two_staff=True))
     )
     zone = ZoneInfo(policy.time_zone)

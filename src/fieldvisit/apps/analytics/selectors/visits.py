@@ -12,15 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from fieldvisit.apps.analytics.models import CauseMonth, EffectCell, UnitKind
+from fieldvisit.apps.analytics.models import CauseMonth, EffectCell, FeedbackMonth, UnitKind
 from fieldvisit.apps.analytics.selectors.base import (
     Chart,
     Dashboard,
     Filters,
     Table,
+    moments,
     pct,
     rate,
     too_few_note,
@@ -28,7 +29,7 @@ from fieldvisit.apps.analytics.selectors.base import (
 from fieldvisit.apps.cases.models import CaseStatus
 from fieldvisit.apps.loans.models import IncomeBand, Product, SalesChannel
 from fieldvisit.apps.remedies.models import RemedyProposal, RemedyStatus
-from fieldvisit.apps.visits.models import Cause, Understood, VisitReport
+from fieldvisit.apps.visits.models import Cause, VisitReport
 from fieldvisit.engines.analytics.matching import MatchedSums, comparison_from_sums
 from fieldvisit.engines.analytics.svg import Series
 from fieldvisit.engines.analytics.text import frequent_terms
@@ -36,13 +37,15 @@ from fieldvisit.engines.analytics.text import frequent_terms
 HORIZONS = (30, 60)
 #: Free texts read for word counts (the latest): segmentation is the slow part of the page.
 TEXT_SAMPLE = 500
+RATINGS = ("clarity", "fairness", "service")
 STRATUM = ("month_end", "bucket", "amount_band", "product_id", "district")
 
 
 def _report_window(filters: Filters) -> Q:
     """Reports of the filter's month, or of the last 12 months up to the latest report."""
     if filters.month is not None:
-        return Q(submitted_at__date__gte=filters.month, submitted_at__date__lte=filters.month_end)
+        since, until = moments(filters.month, filters.month_end or filters.month)
+        return Q(submitted_at__gte=since, submitted_at__lt=until)
     return Q()
 
 
@@ -60,10 +63,14 @@ def latest_reports(filters: Filters) -> Any:
 # ------------------------------------------------------------------ 3. do visits work?
 
 
-def _effect_sql(filters: Filters, kind: str, group: str) -> dict[str, dict[int, Any]]:
-    """Matched comparisons of ``kind`` units against controls, per value of ``group`` (a column
-    of the cells, or a constant), for each horizon; the sums are computed by the database in one
-    GROUP BY so the page reads a handful of rows whatever the volume."""
+def _effect_sql(
+    filters: Filters, families: list[tuple[str, str]]
+) -> dict[tuple[int, str], dict[int, Any]]:
+    """Matched comparisons against the comparison cases, for each family ``(kind, group)`` (a
+    unit kind and the column whose values split it, or ``kind`` for all of them) and each value
+    of its group, for each horizon. The database computes the sums in one statement (the
+    filtered cells are read once, the controls aggregated once), so the page reads a handful of
+    rows whatever the volume. Keys: (family index, group value)."""
     table = EffectCell._meta.db_table
     where = ["1 = 1"]
     params: list[Any] = []
@@ -95,28 +102,39 @@ def _effect_sql(filters: Filters, kind: str, group: str) -> dict[str, dict[int, 
             f"SUM(CASE WHEN {used} THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN ctl.n{h} IS NULL OR ctl.n{h} = 0 THEN trt.t{h} ELSE 0 END)",
         ]
-    per_h = ", ".join(
-        f"SUM(n{h}) AS {p}{h}, SUM(cured{h}) AS {q}{h}" for h in HORIZONS for p, q in (("t", "tc"),)
-    )
+    treated_h = ", ".join(f"SUM(n{h}) AS t{h}, SUM(cured{h}) AS tc{h}" for h in HORIZONS)
     control_h = ", ".join(f"SUM(n{h}) AS n{h}, SUM(cured{h}) AS c{h}" for h in HORIZONS)
+    # Each part reads the table itself, filtered by kind through the index: cheaper than
+    # materialising every filtered cell once and reading that four times.
+    cells = f"(SELECT * FROM {table} WHERE {' AND '.join(where)} AND kind = %s) cells"  # noqa: S608
+    kinds = []
+    parts = []
+    for k, (kind, group) in enumerate(families):
+        parts.append(
+            f"SELECT {k} AS fam, {group} AS grp, {stratum}, {treated_h} FROM {cells} "  # noqa: S608
+            f"GROUP BY {group}, {stratum}"
+        )
+        kinds.append(kind)
     sql = (
-        f"WITH cells AS (SELECT * FROM {table} WHERE {' AND '.join(where)}), "  # noqa: S608
-        f"ctl AS (SELECT {stratum}, {control_h} FROM cells WHERE kind = %s GROUP BY {stratum}), "
-        f"trt AS (SELECT {group} AS grp, {stratum}, {per_h} FROM cells WHERE kind = %s "
-        f"GROUP BY {group}, {stratum}) "
-        f"SELECT trt.grp, {', '.join(sums)} FROM trt LEFT JOIN ctl ON "
+        f"WITH ctl AS (SELECT {stratum}, {control_h} FROM {cells} "  # noqa: S608
+        f"GROUP BY {stratum}), trt AS ({' UNION ALL '.join(parts)}) "
+        f"SELECT trt.fam, trt.grp, {', '.join(sums)} FROM trt LEFT JOIN ctl ON "
         + " AND ".join(f"ctl.{c} = trt.{c}" for c in STRATUM)
-        + " GROUP BY trt.grp ORDER BY trt.grp"
+        + " GROUP BY trt.fam, trt.grp ORDER BY trt.fam, trt.grp"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, UnitKind.CONTROL.value, kind])
+        arguments = [*params, UnitKind.CONTROL.value]
+        for kind in kinds:
+            arguments += [*params, kind]
+        cursor.execute(sql, arguments)
         rows = cursor.fetchall()
-    result: dict[str, dict[int, Any]] = {}
+    result: dict[tuple[int, str], dict[int, Any]] = {}
     for row in rows:
-        result[str(row[0])] = {}
+        key = (int(row[0]), str(row[1]))
+        result[key] = {}
         for k, h in enumerate(HORIZONS):
-            t, tc, wr, wv, n, strata, unmatched = row[1 + 7 * k : 8 + 7 * k]
-            result[str(row[0])][h] = comparison_from_sums(
+            t, tc, wr, wv, n, strata, unmatched = row[2 + 7 * k : 9 + 7 * k]
+            result[key][h] = comparison_from_sums(
                 MatchedSums(
                     treated=int(t or 0),
                     treated_cured=int(tc or 0),
@@ -133,15 +151,21 @@ def _effect_sql(filters: Filters, kind: str, group: str) -> dict[str, dict[int, 
 def effect_dashboard(filters: Filters) -> Dashboard:
     board = Dashboard("effect", _("Do visits work?"))
     cause_names = dict(Cause.choices)
-    families: list[tuple[str, dict[str, dict[int, Any]], Callable[[str], str]]] = [
-        (_("All visits"), _effect_sql(filters, UnitKind.VISIT, "kind"), lambda g: _("all")),
-        (_("Purpose"), _effect_sql(filters, UnitKind.VISIT, "label"), lambda g: g),
+    specs: list[tuple[str, str, str, Callable[[str], str]]] = [
+        (_("All visits"), UnitKind.VISIT, "kind", lambda g: _("all")),
+        (_("Purpose"), UnitKind.VISIT, "label", lambda g: g),
         (
             _("Cause"),
-            _effect_sql(filters, UnitKind.VISIT, "cause"),
+            UnitKind.VISIT,
+            "cause",
             lambda g: str(cause_names.get(g, g or _("not recorded"))),
         ),
-        (_("Remedy"), _effect_sql(filters, UnitKind.REMEDY, "label"), lambda g: g),
+        (_("Remedy"), UnitKind.REMEDY, "label", lambda g: g),
+    ]
+    sums = _effect_sql(filters, [(kind, group) for _f, kind, group, _n in specs])
+    families = [
+        (family, {g: by_h for (k, g), by_h in sums.items() if k == index}, name_of)
+        for index, (family, _kind, _group, name_of) in enumerate(specs)
     ]
     if not families[0][1]:
         board.notes.append(too_few_note(_("visits"), _("no visited case in the period")))
@@ -347,24 +371,33 @@ def causes_dashboard(filters: Filters) -> Dashboard:
 # ------------------------------------------------------------------ 5. product feedback
 
 
+def _feedback_cells(filters: Filters) -> Any:
+    cells = FeedbackMonth.objects.all()
+    if filters.month is not None:
+        return filters.apply(cells.filter(month=filters.month))
+    latest = FeedbackMonth.objects.order_by("-month").values_list("month", flat=True).first()
+    if latest is not None:
+        cells = cells.filter(month__gt=latest.replace(year=latest.year - 1))
+    return filters.apply(cells)
+
+
 def feedback_dashboard(filters: Filters) -> Dashboard:
     board = Dashboard("feedback", _("What borrowers say about the products"))
-    reports = latest_reports(filters)
+    cells = _feedback_cells(filters)
+    names = dict(Product.objects.values_list("id", "name"))
     ratings = list(
-        reports.values("visit__case__loan__product__name")
+        cells.values("product_id")
         .annotate(
-            n=Count("id"),
-            rated=Count("rating_clarity"),
-            clarity=Avg("rating_clarity"),
-            fairness=Avg("rating_fairness"),
-            service=Avg("rating_service"),
+            n=Sum("reports"),
+            **{f"{k}_{part}": Sum(f"{k}_{part}") for k in RATINGS for part in ("sum", "n")},
         )
-        .order_by("visit__case__loan__product__name")
+        .order_by("product_id")
     )
-    products = [r["visit__case__loan__product__name"] for r in ratings]
+    products = [names.get(r["product_id"], str(r["product_id"])) for r in ratings]
 
-    def avg(value: float | None) -> float | None:
-        return None if value is None else round(float(value), 2)
+    def avg(row: dict[str, Any], key: str) -> float | None:
+        n = row[f"{key}_n"]
+        return round(row[f"{key}_sum"] / n, 2) if n else None
 
     board.charts.append(
         Chart(
@@ -372,9 +405,9 @@ def feedback_dashboard(filters: Filters) -> Dashboard:
             "bar",
             products,
             [
-                Series(_("Clarity"), [avg(r["clarity"]) for r in ratings]),
-                Series(_("Fairness"), [avg(r["fairness"]) for r in ratings]),
-                Series(_("Service"), [avg(r["service"]) for r in ratings]),
+                Series(_("Clarity"), [avg(r, "clarity") for r in ratings]),
+                Series(_("Fairness"), [avg(r, "fairness") for r in ratings]),
+                Series(_("Service"), [avg(r, "service") for r in ratings]),
             ],
         )
     )
@@ -384,14 +417,14 @@ def feedback_dashboard(filters: Filters) -> Dashboard:
             _("Ratings by product"),
             [_("Product"), _("Reports"), _("Rated"), _("Clarity"), _("Fairness"), _("Service")],
             [
-                [r["visit__case__loan__product__name"], r["n"], r["rated"]]
-                + [avg(r[k]) for k in ("clarity", "fairness", "service")]
-                for r in ratings
+                [name, r["n"], r["clarity_n"], *[avg(r, k) for k in RATINGS]]
+                for name, r in zip(products, ratings, strict=True)
             ],
         )
     )
     texts = list(
-        reports.exclude(borrower_words="")
+        latest_reports(filters)
+        .exclude(borrower_words="")
         .order_by("-submitted_at", "-id")
         .values_list("id", "borrower_words")[:TEXT_SAMPLE]
     )
@@ -417,26 +450,17 @@ def feedback_dashboard(filters: Filters) -> Dashboard:
     if len(texts) == TEXT_SAMPLE:
         board.notes.append(_("Words counted in the latest %(n)s texts.") % {"n": TEXT_SAMPLE})
     channel_names = dict(SalesChannel.choices)
-    # JSON "contains" is not portable (SQLite); the causes list's text is.
-    signal = (
-        Q(understood_terms=Understood.NO)
-        | ~Q(mis_explained="")
-        | Q(causes__icontains=f'"{Cause.MISSOLD.value}"')
-    )
-    signal_counts = {
-        (r["visit__case__loan__product__name"], r["visit__case__loan__sales_channel"]): (
-            r["n"],
-            r["flagged"],
-        )
-        for r in reports.values(
-            "visit__case__loan__product__name", "visit__case__loan__sales_channel"
-        )
-        .annotate(n=Count("id"), flagged=Count("id", filter=signal))
-        .order_by()
-    }
     signal_rows = [
-        [product, str(channel_names.get(channel, channel)), n, flagged, pct(rate(flagged, n))]
-        for (product, channel), (n, flagged) in sorted(signal_counts.items())
+        [
+            names.get(r["product_id"], str(r["product_id"])),
+            str(channel_names.get(r["sales_channel"], r["sales_channel"])),
+            r["n"],
+            r["s"],
+            pct(rate(r["s"], r["n"])),
+        ]
+        for r in cells.values("product_id", "sales_channel")
+        .annotate(n=Sum("reports"), s=Sum("signals"))
+        .order_by("product_id", "sales_channel")
     ]
     board.charts.append(
         Chart(
