@@ -7,10 +7,10 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from tests.apps.delinquency.conftest import book  # noqa: F401 - the fixture
 
 from fieldvisit.apps.delinquency.models import DelinquencySnapshot
 from fieldvisit.cli import main
+from tests.apps.delinquency.conftest import book  # noqa: F401 - the fixture
 
 
 def run(*args: str):

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from tests.apps.imports.book import rows, write_book
 
 from fieldvisit.cli import main
+from tests.apps.imports.book import rows, write_book
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from tests.apps.planning.conftest import field_day  # noqa: F401 - the fixture
 
 from fieldvisit.apps.planning.models import PlanStop, VisitPlan
 from fieldvisit.cli import main
+from tests.apps.planning.conftest import field_day  # noqa: F401 - the fixture
 
 
 def run(*args: str):
