@@ -77,7 +77,6 @@ from fieldvisit.apps.demo import recording
 from fieldvisit.apps.loans.models import Installment, Payment
 from fieldvisit.apps.organisation.models import Branch, Team
 from fieldvisit.apps.visits.models import Visit
-from fieldvisit.engines.delinquency.errors import InvalidField
 
 #: Weeks of daily work replayed before the business date. Sixteen weeks give the analytics
 #: visits whose 30- and 60-day outcomes are known by the business date.
@@ -644,8 +643,7 @@ class _Simulation:
                 )
             with clock_replaying(_at(day, dt.time(17, 30))):
                 remedy_apply(proposal=proposal, user=checker, on=day)
-        except (ApplicationError, InvalidField):
-            # InvalidField: the engine has no option at all for this loan (near its end, say).
+        except ApplicationError:  # refused, or no option at all for this loan (near its end, say)
             return False
         return True
 

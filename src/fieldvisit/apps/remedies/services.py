@@ -51,6 +51,7 @@ from fieldvisit.apps.remedies.models import (
     Tracking,
 )
 from fieldvisit.apps.remedies.transitions import is_allowed
+from fieldvisit.engines.delinquency.errors import InvalidField
 from fieldvisit.engines.restructuring import Affordability
 
 AUDIT_CREATE = "remedy.create"
@@ -233,7 +234,15 @@ def remedy_proposal_create(
         raise ApplicationError(_("You may not propose remedies."), code="forbidden")
     _require_open(case)
     loan = Loan.objects.get(pk=case.loan_id)
-    computed = compute_options(loan, as_of, affordability)
+    try:
+        computed = compute_options(loan, as_of, affordability)
+    except InvalidField as exc:
+        # A loan the engine cannot restructure (nothing outstanding, no instalments left, ...)
+        # is a refusal the maker should read, not a server error.
+        raise ApplicationError(
+            _t("No remedy can be computed for this loan: %(reason)s") % {"reason": exc},
+            code="no_options",
+        ) from exc
     recommendation = computed.recommendation
     proposal = RemedyProposal.objects.create(
         case=case,
