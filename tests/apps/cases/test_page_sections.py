@@ -144,3 +144,18 @@ def test_the_case_page_query_count_does_not_grow_with_its_sections(
 
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="visit-row"') == rows
+
+
+def test_the_loan_status_shows_the_five_category_class_by_its_label(client, world):
+    html = page(client, world.users["manager_a"], world.cases["mine"])
+
+    shown = re.search(r'data-testid="loan-class">([^<]*)<', html)
+
+    assert shown is not None
+    assert shown.group(1) in {
+        "Normal (正常)",
+        "Special mention (关注)",
+        "Substandard (次级)",
+        "Doubtful (可疑)",
+        "Loss (损失)",
+    }

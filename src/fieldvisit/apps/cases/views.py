@@ -48,6 +48,7 @@ from fieldvisit.apps.cases.selectors import (
 from fieldvisit.apps.cases.transitions import allowed_next, waits_for_promise
 from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.delinquency.models import Classification
 
 PAGE_SIZE = 50
 # Roles with no case scope: refused outright rather than shown an empty list.
@@ -118,13 +119,17 @@ def _detail_context(request: HttpRequest, case: CollectionCase) -> dict[str, Any
     borrower = case.loan.borrower
     as_of = business_date()
     related = case_related(user, case)
+    status = loan_status(case.loan, as_of)
     return {
         "case": case,
         "loan": case.loan,
         "borrower": borrower,
         "masked": borrower_masked(borrower),
         "as_of": as_of,
-        "status": loan_status(case.loan, as_of),
+        "status": status,
+        "class_label": (
+            Classification(status.assessment.classification).label if status.assessment else ""
+        ),
         "attempts": case_contact_attempts(case),
         "notes": case.notes.select_related("author"),
         "events": case_events(case),

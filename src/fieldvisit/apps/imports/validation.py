@@ -224,10 +224,10 @@ def _cell_errors(frame: pl.DataFrame, column: Column, first_line: int) -> pl.Dat
     params = {name: json.dumps(p, ensure_ascii=False) for name, _bad, p in reversed(checks)}
     # The code first and the shown value for the bad cells only: on 20 million good rows,
     # formatting every value for a report that quotes none of them is most of the cost.
-    bad = frame.select(pl.col(ROW), _raw(column.name), code.alias("code")).filter(
+    failing = frame.select(pl.col(ROW), _raw(column.name), code.alias("code")).filter(
         pl.col("code").is_not_null()
     )
-    found = bad.select(
+    found = failing.select(
         (pl.col(ROW).cast(pl.Int64) + first_line).alias("line"),
         pl.lit(column.name).alias("column"),
         _shown(_raw(column.name)).alias("value"),
