@@ -8,7 +8,21 @@ from dataclasses import dataclass
 import pytest
 
 from fieldvisit.apps.accounts.roles import Role
+from fieldvisit.apps.training.services import courses_ensure_defaults
 from tests.factories import AgentFactory, BranchFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_courses(request):
+    """The five default courses come from a data migration, and a transactional test elsewhere
+    on the same worker flushes them: put them back before each database test here."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or "transactional_db" in request.fixturenames:
+        return
+    if marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+        courses_ensure_defaults()
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from restructuring_cases import small_state
 
 from fieldvisit.engines.restructuring import LoanState
+from tests.engines.restructuring.restructuring_cases import small_state
 
 
 @pytest.fixture

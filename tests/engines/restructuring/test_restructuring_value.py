@@ -7,8 +7,6 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from restructuring_cases import small_state
-
 from fieldvisit.engines.restructuring import (
     DEFAULT_POLICY,
     Affordability,
@@ -27,6 +25,7 @@ from fieldvisit.engines.restructuring import (
     within_cap,
 )
 from fieldvisit.engines.restructuring.value import cap_basis
+from tests.engines.restructuring.restructuring_cases import small_state
 
 D = Decimal
 ROOMY = Means(limit=D("100000.00"), lump_sum=D("0.00"))
