@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from fieldvisit.apps.common.admin import register_read_only
 from fieldvisit.apps.imports.models import ImportJob, ImportRowError
 
 
@@ -25,3 +26,6 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+register_read_only(ImportRowError)

@@ -1,7 +1,11 @@
 from django.contrib import admin
 
+from fieldvisit.apps.common.admin import register_read_only
 from fieldvisit.apps.planning.models import (
+    PlanCandidateLeftOut,
     PlanEvent,
+    PlanRoute,
+    PlanStop,
     TeamPlanningSettings,
     VisitPlan,
     VisitStrategyVersion,
@@ -50,3 +54,6 @@ class VisitPlanAdmin(admin.ModelAdmin[VisitPlan]):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+register_read_only(PlanEvent, PlanRoute, PlanStop, PlanCandidateLeftOut)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from fieldvisit.apps.remedies.models import ApprovalLimit, RemedyProposal
+from fieldvisit.apps.common.admin import register_read_only
+from fieldvisit.apps.remedies.models import ApprovalLimit, RemedyEvent, RemedyProposal
 
 
 @admin.register(ApprovalLimit)
@@ -26,3 +27,6 @@ class RemedyProposalAdmin(admin.ModelAdmin[RemedyProposal]):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+register_read_only(RemedyEvent)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from fieldvisit.apps.common.admin import register_read_only
 from fieldvisit.apps.training.models import (
     AgentSuspension,
     Certification,
@@ -9,6 +10,8 @@ from fieldvisit.apps.training.models import (
     QAReview,
     Retraining,
     SessionAttendee,
+    SessionMaterial,
+    SuspensionEvent,
     TrainingSession,
 )
 
@@ -79,3 +82,6 @@ class QADrawAdmin(ReadOnlyAdmin):
 class QAReviewAdmin(ReadOnlyAdmin):
     list_display = ["report", "agent", "month", "status", "score"]
     list_filter = ["status", "month"]
+
+
+register_read_only(SessionAttendee, SessionMaterial, SuspensionEvent)
