@@ -202,6 +202,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("Field visits to borrowers in arrears."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Two different "outcome" choice sets: a contact attempt's and a visit's.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactOutcomeEnum": "fieldvisit.apps.cases.models.ContactOutcome",
+        "VisitOutcomeEnum": "fieldvisit.apps.visits.models.Outcome",
+    },
     # No CDN on an intranet: Swagger UI's files come from the drf-spectacular-sidecar package.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

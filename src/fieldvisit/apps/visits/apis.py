@@ -167,6 +167,9 @@ class VisitDetailApi(APIView):
 
 class VisitCheckInApi(APIView):
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "CheckInOutput"
+
         at = serializers.DateTimeField()
         distance_m = serializers.IntegerField(allow_null=True)
         accuracy_m = serializers.FloatField(allow_null=True)
@@ -253,6 +256,9 @@ class ReportFeedApi(APIView):
 
 class MyTasksApi(APIView):
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        class Meta:
+            ref_name = "MyTaskOutput"
+
         id = serializers.IntegerField()
         case_id = serializers.IntegerField()
         report_id = serializers.IntegerField(allow_null=True)
