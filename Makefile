@@ -67,8 +67,10 @@ messages: setup
 	cd src/fieldvisit && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --settings fieldvisit.config.settings
 	cd src/fieldvisit && ../../$(BIN)/django-admin makemessages -d djangojs -l zh_Hans --no-obsolete --settings fieldvisit.config.settings
 
+## schema: regenerate the committed OpenAPI schema (PostgreSQL's integer bounds; no connection is made)
 schema: setup
-	$(BIN)/python manage.py spectacular --file docs/api/schema.yml --validate
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} FIELDVISIT_VAR=$${FIELDVISIT_VAR:-$$(mktemp -d)} \
+		$(BIN)/python manage.py spectacular --file docs/api/schema.yml --validate --fail-on-warn
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

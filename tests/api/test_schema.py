@@ -36,11 +36,15 @@ def test_anonymous_visitors_get_no_schema(client):
 
 
 def test_the_committed_schema_is_current_and_warning_free(tmp_path):
-    """``docs/api/schema.yml`` is the API's contract; ``make schema`` regenerates it."""
+    """``docs/api/schema.yml`` is the API's contract; ``make schema`` regenerates it.
+
+    Integer bounds in the schema come from the database backend, so the file is PostgreSQL's
+    (the production database, and CI's); on SQLite only the warning-free check applies."""
     from pathlib import Path
 
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import translation
 
     committed = Path(__file__).resolve().parents[2] / "docs" / "api" / "schema.yml"
@@ -51,4 +55,5 @@ def test_the_committed_schema_is_current_and_warning_free(tmp_path):
     with translation.override(settings.LANGUAGE_CODE):
         call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(fresh))
 
-    assert fresh.read_text() == committed.read_text(), "run `make schema` and commit the result"
+    if connection.vendor == "postgresql":
+        assert fresh.read_text() == committed.read_text(), "run `make schema` and commit it"
