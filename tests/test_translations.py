@@ -48,3 +48,22 @@ def _placeholders(text: str) -> list[str]:
     import re
 
     return re.findall(r"%\(\w+\)[sdf]|\{\w*\}", text)
+
+
+def test_messages_marked_with_the_short_gettext_alias_are_in_the_catalogue():
+    """Services import ``gettext as _t``; xgettext extracts it only through our makemessages."""
+    import re
+
+    source = Path(__file__).resolve().parents[1] / "src" / "fieldvisit"
+    po = polib.pofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    known = {entry.msgid for entry in po}
+    marked = {
+        match
+        for path in source.rglob("*.py")
+        for match in re.findall(r'\b_t\(\s*"((?:[^"\\]|\\.)*)"\s*\)', path.read_text())
+    }
+
+    missing = sorted(m for m in marked if m.replace('\\"', '"') not in known)
+
+    assert marked
+    assert missing == []
