@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from fieldvisit.apps.cases.models import CaseStatus, CollectionCase
 from fieldvisit.apps.followup.selectors import task_list
@@ -168,7 +169,8 @@ def test_a_remedy_past_the_grace_days_is_broken_and_its_case_moves(world):
     day = dt.date(2025, 5, 19)
 
     assert remedies_track(day, {world.loan.pk: 3}) == (1, 0)  # within the grace days
-    assert remedies_track(day, {world.loan.pk: 4}) == (0, 1)
+    with translation.override("en"):
+        assert remedies_track(day, {world.loan.pk: 4}) == (0, 1)
 
     proposal.refresh_from_db()
     world.case.refresh_from_db()
