@@ -18,6 +18,7 @@ The table says what may follow what; two rules of the services sit on top of it:
 from __future__ import annotations
 
 from fieldvisit.apps.cases.models import CLOSED_STATUSES, CaseStatus
+from fieldvisit.apps.common.transitions import StatusPipeline
 
 S = CaseStatus
 
@@ -48,17 +49,13 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     **{status: frozenset() for status in CLOSED_STATUSES},
 }
 
+
+PIPELINE = StatusPipeline(CaseStatus, TRANSITIONS)
+allowed_next = PIPELINE.allowed_next
+is_allowed = PIPELINE.is_allowed
+
 #: Moves out of "promise to pay" allowed only once the case has no open promise.
 AFTER_PROMISE: frozenset[CaseStatus] = frozenset({S.CONTACTING, S.VISIT_PLANNED})
-
-
-def allowed_next(status: str) -> frozenset[CaseStatus]:
-    """The statuses a case in ``status`` may move to."""
-    return TRANSITIONS[CaseStatus(status)]
-
-
-def is_allowed(from_status: str, to_status: str) -> bool:
-    return CaseStatus(to_status) in allowed_next(from_status)
 
 
 def waits_for_promise(from_status: str, to_status: str) -> bool:

@@ -4,6 +4,7 @@ every stage (settled, withdrawn, or enforcement finished)."""
 
 from __future__ import annotations
 
+from fieldvisit.apps.common.transitions import StatusPipeline
 from fieldvisit.apps.legal.models import LegalStatus
 
 S = LegalStatus
@@ -21,13 +22,10 @@ TRANSITIONS: dict[LegalStatus, frozenset[LegalStatus]] = {
     S.CLOSED: frozenset(),
 }
 
+
+PIPELINE = StatusPipeline(LegalStatus, TRANSITIONS)
+allowed_next = PIPELINE.allowed_next
+is_allowed = PIPELINE.is_allowed
+
 # With the legal officer: approved and not closed.
 ACTIVE = frozenset({S.APPROVED, S.NOTICE_SENT, S.FILED, S.JUDGMENT, S.ENFORCEMENT})
-
-
-def allowed_next(status: str) -> frozenset[LegalStatus]:
-    return TRANSITIONS[LegalStatus(status)]
-
-
-def is_allowed(from_status: str, to_status: str) -> bool:
-    return LegalStatus(to_status) in allowed_next(from_status)

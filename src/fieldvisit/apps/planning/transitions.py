@@ -6,6 +6,7 @@ by approving a newer plan for the same day and scope. Nothing leaves ``supersede
 
 from __future__ import annotations
 
+from fieldvisit.apps.common.transitions import StatusPipeline
 from fieldvisit.apps.planning.models import PlanStatus
 
 S = PlanStatus
@@ -17,5 +18,6 @@ TRANSITIONS: dict[PlanStatus, frozenset[PlanStatus]] = {
 }
 
 
-def is_allowed(from_status: str, to_status: str) -> bool:
-    return PlanStatus(to_status) in TRANSITIONS[PlanStatus(from_status)]
+PIPELINE = StatusPipeline(PlanStatus, TRANSITIONS)
+allowed_next = PIPELINE.allowed_next
+is_allowed = PIPELINE.is_allowed

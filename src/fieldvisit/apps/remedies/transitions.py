@@ -6,6 +6,7 @@ applied remedy broken when an instalment of the new schedule goes unpaid past th
 
 from __future__ import annotations
 
+from fieldvisit.apps.common.transitions import StatusPipeline
 from fieldvisit.apps.remedies.models import RemedyStatus
 
 S = RemedyStatus
@@ -21,14 +22,10 @@ TRANSITIONS: dict[RemedyStatus, frozenset[RemedyStatus]] = {
     S.BROKEN: frozenset(),
 }
 
+
+PIPELINE = StatusPipeline(RemedyStatus, TRANSITIONS)
+allowed_next = PIPELINE.allowed_next
+is_allowed = PIPELINE.is_allowed
+
 # Proposals still on their way to a new schedule (at most one per loan, by a constraint).
 PENDING = frozenset({S.PROPOSED, S.APPROVED, S.ACCEPTED})
-
-
-def allowed_next(status: str) -> frozenset[RemedyStatus]:
-    """The statuses a proposal in ``status`` may move to."""
-    return TRANSITIONS[RemedyStatus(status)]
-
-
-def is_allowed(from_status: str, to_status: str) -> bool:
-    return RemedyStatus(to_status) in allowed_next(from_status)

@@ -6,6 +6,7 @@ while still checked in checks the team out first, so the duration is always reco
 
 from __future__ import annotations
 
+from fieldvisit.apps.common.transitions import StatusPipeline
 from fieldvisit.apps.visits.models import VisitStatus
 
 S = VisitStatus
@@ -19,5 +20,6 @@ TRANSITIONS: dict[VisitStatus, frozenset[VisitStatus]] = {
 }
 
 
-def is_allowed(from_status: str, to_status: str) -> bool:
-    return VisitStatus(to_status) in TRANSITIONS[VisitStatus(from_status)]
+PIPELINE = StatusPipeline(VisitStatus, TRANSITIONS)
+allowed_next = PIPELINE.allowed_next
+is_allowed = PIPELINE.is_allowed
