@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 SYSTEM_PACKAGES := scripts/system-packages.sh
 
-.PHONY: system-packages-demo system-packages-test setup demo test lint fmt types imports migrations-check pytest test-engines messages schema clean
+.PHONY: git-setup system-packages-demo system-packages-test setup demo test lint fmt types imports migrations-check pytest test-engines messages schema clean
 
 setup: $(VENV)/.synced $(MO)
 
@@ -64,8 +64,8 @@ test-engines: setup
 
 ## messages: extract translatable strings into the .po files (then translate them)
 messages: setup
-	cd src/fieldvisit && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --settings fieldvisit.config.settings
-	cd src/fieldvisit && ../../$(BIN)/django-admin makemessages -d djangojs -l zh_Hans --no-obsolete --settings fieldvisit.config.settings
+	cd src/fieldvisit && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location --no-wrap --settings fieldvisit.config.settings
+	cd src/fieldvisit && ../../$(BIN)/django-admin makemessages -d djangojs -l zh_Hans --no-obsolete --no-location --no-wrap --settings fieldvisit.config.settings
 
 ## schema: regenerate the committed OpenAPI schema (PostgreSQL's integer bounds; no connection is made)
 schema: setup
@@ -74,3 +74,8 @@ schema: setup
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
+
+## git-setup: merge translation catalogues entry by entry (scripts/po_merge.py), once per clone
+git-setup:
+	git config merge.po.name "gettext catalogue merge"
+	git config merge.po.driver "python3 scripts/po_merge.py %O %A %B"
