@@ -76,6 +76,6 @@ clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
 
 ## git-setup: merge translation catalogues entry by entry (scripts/po_merge.py), once per clone
-git-setup:
+git-setup: setup
 	git config merge.po.name "gettext catalogue merge"
-	git config merge.po.driver "python3 scripts/po_merge.py %O %A %B"
+	git config merge.po.driver "$(CURDIR)/$(BIN)/python $(CURDIR)/scripts/po_merge.py %O %A %B"

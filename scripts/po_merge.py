@@ -10,23 +10,17 @@ translation test fails until somebody reads it).
 Set up once per clone (the Makefile's ``git-setup`` does it):
 
     git config merge.po.name "gettext catalogue merge"
-    git config merge.po.driver "python3 scripts/po_merge.py %O %A %B"
+    git config merge.po.driver "$PWD/.venv/bin/python $PWD/scripts/po_merge.py %O %A %B"
 
-with ``*.po merge=po`` in ``.gitattributes``. Output is sorted by msgid, as ``make messages`` writes.
+with ``*.po merge=po`` in ``.gitattributes``. Output is sorted by msgid, as ``make messages``
+writes it.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-try:
-    import polib
-except ImportError:  # the driver runs with whatever python3 git finds; fall back to the venv's
-    venv = Path(__file__).resolve().parents[1] / ".venv" / "lib"
-    for site in venv.glob("python3*/site-packages"):
-        sys.path.insert(0, str(site))
-    import polib
+import polib
 
 Key = tuple[str | None, str]
 
@@ -74,6 +68,7 @@ def merge(base: polib.POFile, ours: polib.POFile, theirs: polib.POFile) -> tuple
     result = polib.POFile(wrapwidth=0)  # make messages writes with --no-wrap
     result.header = ours.header
     result.metadata = ours.metadata
+    result.metadata_is_fuzzy = ours.metadata_is_fuzzy
     for key in sorted(merged, key=lambda k: (k[1], k[0] or "")):
         entry = merged[key]
         entry.occurrences = []  # the catalogue is written without locations (make messages)
