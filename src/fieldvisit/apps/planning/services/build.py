@@ -1,9 +1,7 @@
-"""Writes on visit plans: build, edit (move, remove), replan, approve.
+"""Building visit plans: facts → scoring → routing → stored routes, stops and candidates left out.
 
 Start at :func:`plan_build`. A plan is built per branch (each branch a Celery task: parallel on
-workers, inline in the embedded default), then finished (totals and the full check). Every edit
-re-times the routes it touches with the routing engine's ``schedule_route`` (no re-solve) and
-re-checks the whole plan at once; approval re-checks again and is refused naming the rules.
+workers, inline in the embedded default), then finished (totals and the full check).
 """
 
 from __future__ import annotations
@@ -14,21 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import F, FloatField, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _t
 
 from fieldvisit.apps.audit.services import audit_record
-from fieldvisit.apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, CollectionCase
-from fieldvisit.apps.cases.services import case_may_move, case_transition, compliance_policy
+from fieldvisit.apps.cases.models import CollectionCase
+from fieldvisit.apps.cases.services import compliance_policy
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.organisation.models import Branch, Team
 from fieldvisit.apps.planning.checks import (
-    finding_rules,
     plan_check,
-    route_spec,
-    stop_spec,
 )
 from fieldvisit.apps.planning.facts import case_facts, prior_visits, team_specs
 from fieldvisit.apps.planning.models import (
@@ -46,16 +41,12 @@ from fieldvisit.apps.planning.problem import (
     VisitSpec,
     at,
     build_problem,
-    relaxed_route,
 )
 from fieldvisit.apps.planning.strategy import strategy_active, strategy_of
-from fieldvisit.apps.planning.transitions import is_allowed
 from fieldvisit.engines.routing import (
     DropReason,
     Route,
-    RoutingProblem,
     SolveParams,
-    schedule_route,
     solve,
 )
 from fieldvisit.engines.scoring import (
@@ -231,7 +222,7 @@ def plan_build_branch(*, plan_id: int, branch_id: int, seconds: float) -> dict[s
         route_row = _route_row(plan, spec, order_base + index)
         route = routes.get(str(spec.team_id))
         if route is not None:
-            _store_timing(route_row, route, day)
+            store_timing(route_row, route, day)
             PlanStop.objects.bulk_create(
                 _stop_row(route_row, position, stop, by_id[stop.visit_id], facts_by_id, strategy)
                 for position, stop in enumerate(route.stops)
@@ -333,7 +324,7 @@ def _route_row(plan: VisitPlan, spec: TeamSpec, order: int) -> PlanRoute:
     return row
 
 
-def _store_timing(row: PlanRoute, route: Route | None, day: dt.date) -> None:
+def store_timing(row: PlanRoute, route: Route | None, day: dt.date) -> None:
     if route is None or not route.stops:
         row.departure = row.return_at = row.lunch_start = row.lunch_end = None
         row.lunch_after_stops = None
@@ -462,14 +453,14 @@ def _drop_detail(reason: DropReason) -> tuple[str, str]:
 def plan_finish(*, plan_id: int) -> VisitPlan:
     """After every part: totals, the full check, ``solved_at``; idempotent."""
     plan = VisitPlan.objects.select_for_update().get(pk=plan_id)
-    _refresh_totals(plan)
+    refresh_totals(plan)
     plan.findings = plan_check(plan)
     plan.solved_at = now()
     plan.save()
     return plan
 
 
-def _refresh_totals(plan: VisitPlan) -> None:
+def refresh_totals(plan: VisitPlan) -> None:
     """Visits, expected benefit, kilometres and team hours from the stored routes."""
     stops = PlanStop.objects.filter(route__plan=plan)
     plan.visits_planned = stops.count()
@@ -482,316 +473,3 @@ def _refresh_totals(plan: VisitPlan) -> None:
             seconds += int((route.return_at - route.departure).total_seconds())
     plan.distance_km = (Decimal(metres) / 1000).quantize(Decimal("0.1"))
     plan.hours = (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
-
-
-# ---------------------------------------------------------------------------------------------
-# Editing
-
-
-def _editable(plan: VisitPlan) -> VisitPlan:
-    locked = VisitPlan.objects.select_for_update().select_related("strategy").get(pk=plan.pk)
-    if locked.status != PlanStatus.DRAFT:
-        raise ApplicationError(_t("Only a draft plan can be changed."), code="plan_not_draft")
-    if locked.solved_at is None:
-        raise ApplicationError(_t("The plan is still being built."), code="plan_building")
-    return locked
-
-
-def _retime(problem: RoutingProblem, row: PlanRoute, case_ids: list[int]) -> Route | None:
-    """Time the route's stops in this order with ``schedule_route``; an order no timing makes
-    feasible is timed by :func:`relaxed_route` so the check can name what it breaks."""
-    if not case_ids:
-        return None
-    team = problem.team_by_id[str(row.team_id)]
-    visits = [problem.visit_by_id[str(c)] for c in case_ids]
-    return schedule_route(problem, team, visits) or relaxed_route(problem, team, visits)
-
-
-def _apply(row: PlanRoute, route: Route | None, stops: dict[int, PlanStop], day: dt.date) -> None:
-    _store_timing(row, route, day)
-    if route is None:
-        return
-    for position, timed in enumerate(route.stops):
-        stop = stops[int(timed.visit_id)]
-        stop.route = row
-        stop.order = position
-        stop.arrival = at(day, timed.arrival)
-        stop.start = at(day, timed.start)
-        stop.end = at(day, timed.end)
-        stop.window_start = at(day, timed.window.start)
-        stop.window_end = at(day, timed.window.end)
-        stop.travel_seconds = timed.travel_seconds
-        stop.travel_metres = timed.travel_metres
-        stop.save()
-
-
-def _recheck(plan: VisitPlan) -> None:
-    _refresh_totals(plan)
-    plan.findings = plan_check(plan)
-    plan.save()
-
-
-@transaction.atomic
-def plan_move_stop(
-    *, stop: PlanStop, to_route: PlanRoute, user: Any, ip: str | None = None
-) -> VisitPlan:
-    """Move a visit to another team's route of the same draft plan, at the position where the
-    team returns earliest (a feasible one if there is one), re-time both routes and re-check the
-    plan at once. A move that breaks a rule is kept: the plan shows the findings and cannot be
-    approved until they are fixed."""
-    plan = _editable(stop.route.plan)
-    stop = PlanStop.objects.select_related("route").get(pk=stop.pk, route__plan=plan)
-    to_route = PlanRoute.objects.get(pk=to_route.pk, plan=plan)
-    source = stop.route
-    if source.pk == to_route.pk:
-        raise ApplicationError(_t("The visit is already on that team's route."), code="same_route")
-    source_stops = list(source.stops.order_by("order"))
-    target_stops = list(to_route.stops.order_by("order"))
-    everything = {s.pk: s for s in [*source_stops, *target_stops]}
-    problem = build_problem(
-        [route_spec(source), route_spec(to_route)],
-        [stop_spec(s) for s in everything.values()],
-    )
-    staying = [s.case_id for s in source_stops if s.pk != stop.pk]
-    target_ids = [s.case_id for s in target_stops]
-    best = _best_insertion(problem, to_route, target_ids, stop.case_id)
-    by_case = {s.case_id: s for s in everything.values()}
-    _apply(source, _retime(problem, source, staying), by_case, plan.date)
-    _apply(to_route, best, by_case, plan.date)
-    _recheck(plan)
-    PlanEvent.objects.create(
-        plan=plan,
-        at=now(),
-        user=_person(user),
-        kind=PlanEventKind.STOP_MOVED,
-        data={
-            "case": stop.case_id,
-            "from_team": source.team_id,
-            "to_team": to_route.team_id,
-            "findings": finding_rules(plan.findings),
-        },
-    )
-    audit_record(
-        user=user,
-        action="plan.stop_move",
-        object_type="visit_plan",
-        object_id=plan.pk,
-        fields={"case": stop.case_id, "team": [source.team_id, to_route.team_id]},
-        ip=ip,
-    )
-    return plan
-
-
-def _best_insertion(
-    problem: RoutingProblem, row: PlanRoute, case_ids: list[int], new: int
-) -> Route:
-    team = problem.team_by_id[str(row.team_id)]
-    visits = problem.visit_by_id
-    best: Route | None = None
-    for position in range(len(case_ids) + 1):
-        order = [*case_ids[:position], new, *case_ids[position:]]
-        route = schedule_route(problem, team, [visits[str(c)] for c in order])
-        if route is not None and (
-            best is None
-            or (route.return_time, route.distance_metres) < (best.return_time, best.distance_metres)
-        ):
-            best = route
-    if best is not None:
-        return best
-    # No feasible position: the shortest one, timed as it would run (the check names the breach).
-    candidates = [
-        relaxed_route(problem, team, [visits[str(c)] for c in [*case_ids[:p], new, *case_ids[p:]]])
-        for p in range(len(case_ids) + 1)
-    ]
-    return min(candidates, key=lambda r: (r.distance_metres, r.return_time))
-
-
-@transaction.atomic
-def plan_remove_stop(
-    *, stop: PlanStop, user: Any, reason: str = "", ip: str | None = None
-) -> VisitPlan:
-    """Take a visit off a draft plan: it joins the candidates left out ("removed by the
-    manager"), its route is re-timed and the plan re-checked at once."""
-    plan = _editable(stop.route.plan)
-    stop = PlanStop.objects.select_related("route").get(pk=stop.pk, route__plan=plan)
-    route = stop.route
-    remaining = [s for s in route.stops.order_by("order") if s.pk != stop.pk]
-    PlanCandidateLeftOut.objects.create(
-        plan=plan,
-        branch_id=route.branch_id,
-        case_id=stop.case_id,
-        reason=LeftOutReason.REMOVED,
-        rule_id=stop.rule_id,
-        purpose=stop.purpose,
-        priority=stop.priority,
-        detail_zh=reason,
-        detail_en=reason,
-    )
-    case_id = stop.case_id
-    stop.delete()
-    if remaining:
-        problem = build_problem([route_spec(route)], [stop_spec(s) for s in remaining])
-        timed = _retime(problem, route, [s.case_id for s in remaining])
-        _apply(route, timed, {s.case_id: s for s in remaining}, plan.date)
-    else:
-        _store_timing(route, None, plan.date)
-    _recheck(plan)
-    PlanEvent.objects.create(
-        plan=plan,
-        at=now(),
-        user=_person(user),
-        kind=PlanEventKind.STOP_REMOVED,
-        data={"case": case_id, "team": route.team_id, "reason": reason},
-    )
-    audit_record(
-        user=user,
-        action="plan.stop_remove",
-        object_type="visit_plan",
-        object_id=plan.pk,
-        fields={"case": case_id, "team": route.team_id},
-        reason=reason,
-        ip=ip,
-    )
-    return plan
-
-
-def plan_replan(
-    *, plan: VisitPlan, user: Any, seconds: float | None = None, ip: str | None = None
-) -> VisitPlan:
-    """Build a fresh draft for the same day and scope (with today's facts and the active
-    strategy) and mark this draft superseded by it. Only a draft can be replanned."""
-    if plan.status != PlanStatus.DRAFT:
-        raise ApplicationError(_t("Only a draft plan can be replanned."), code="plan_not_draft")
-    new = plan_build(
-        date=plan.date,
-        branch=plan.branch,
-        seconds=seconds or plan.seconds_limit,
-        user=user,
-        ip=ip,
-    )
-    with transaction.atomic():
-        locked = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-        _set_status(locked, PlanStatus.SUPERSEDED, user, {"superseded_by": new.pk})
-        locked.superseded_by = new
-        locked.save(update_fields=["superseded_by", "updated_at"])
-    return new
-
-
-def _set_status(plan: VisitPlan, to_status: str, user: Any, data: dict[str, Any]) -> None:
-    if not is_allowed(plan.status, to_status):
-        raise ApplicationError(
-            _t("A plan cannot go from %(from)s to %(to)s.")
-            % {"from": PlanStatus(plan.status).label, "to": PlanStatus(to_status).label},
-            code="transition_not_allowed",
-        )
-    from_status = plan.status
-    plan.status = to_status
-    plan.save(update_fields=["status", "updated_at"])
-    PlanEvent.objects.create(
-        plan=plan,
-        at=now(),
-        user=_person(user),
-        kind=PlanEventKind.STATUS,
-        from_status=from_status,
-        to_status=to_status,
-        data=data,
-    )
-
-
-class PlanCheckFailed(ApplicationError):
-    """Approval refused: ``findings`` name the rules the plan breaks."""
-
-    def __init__(self, findings: list[dict[str, Any]]) -> None:
-        from django.utils.translation import get_language
-
-        rules = finding_rules(findings)
-        chinese = (get_language() or "").startswith("zh")
-        first = findings[0]["detail_zh" if chinese else "detail_en"]
-        super().__init__(
-            _t("The plan breaks %(rules)s: %(first)s")
-            % {"rules": ", ".join(rules), "first": first},
-            code="plan_check_failed",
-            extra={"rules": rules},
-        )
-        self.findings = findings
-
-
-def plan_approve(*, plan: VisitPlan, user: Any, ip: str | None = None) -> VisitPlan:
-    """Approve a draft: re-check it and, if it passes, publish it to the agents.
-
-    Steps:
-      1. only a solved draft, and no other approved plan for the same day covering the same
-         branch (a whole-organisation plan covers every branch);
-      2. :func:`plan_check`; any finding → :class:`PlanCheckFailed` naming the rules, with the
-         refusal recorded on the plan's timeline;
-      3. the plan becomes approved (who, when); each stop's case moves to "visit planned" with
-         its case event (a case whose status cannot move there, such as a promise being
-         tracked, gets a note event instead); audited.
-    """
-    if not user.has_perm("accounts.approve_plan"):
-        raise ApplicationError(_t("You may not approve plans."), code="forbidden")
-    with transaction.atomic():
-        locked = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-        if locked.status != PlanStatus.DRAFT:
-            raise ApplicationError(_t("Only a draft plan can be approved."), code="plan_not_draft")
-        if locked.solved_at is None:
-            raise ApplicationError(_t("The plan is still being built."), code="plan_building")
-        overlap = VisitPlan.objects.filter(date=locked.date, status=PlanStatus.APPROVED)
-        if locked.branch_id is not None:
-            overlap = overlap.filter(Q(branch_id=locked.branch_id) | Q(branch__isnull=True))
-        clash = overlap.exclude(pk=locked.pk).first()
-        if clash is not None:
-            raise ApplicationError(
-                _t("Plan #%(id)s for this day is already approved.") % {"id": clash.pk},
-                code="plan_already_approved",
-            )
-        findings = plan_check(locked)
-        locked.findings = findings
-        locked.save(update_fields=["findings", "updated_at"])
-        if findings:
-            PlanEvent.objects.create(
-                plan=locked,
-                at=now(),
-                user=_person(user),
-                kind=PlanEventKind.APPROVAL_REFUSED,
-                data={"rules": finding_rules(findings)},
-            )
-    if findings:
-        raise PlanCheckFailed(findings)
-    with transaction.atomic():
-        locked = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-        if locked.status != PlanStatus.DRAFT:
-            raise ApplicationError(_t("Only a draft plan can be approved."), code="plan_not_draft")
-        _set_status(locked, PlanStatus.APPROVED, user, {"visits": locked.visits_planned})
-        locked.approved_by = _person(user)
-        locked.approved_at = now()
-        locked.save(update_fields=["approved_by", "approved_at", "updated_at"])
-        reason = _t("Visit planned on %(date)s (plan #%(plan)s)") % {
-            "date": locked.date.isoformat(),
-            "plan": locked.pk,
-        }
-        stops = PlanStop.objects.filter(route__plan=locked).select_related("case", "route")
-        for stop in stops.order_by("route__order", "order"):
-            case = stop.case
-            if case_may_move(case, CaseStatus.VISIT_PLANNED):
-                case_transition(
-                    case=case, to_status=CaseStatus.VISIT_PLANNED, user=user, reason=reason, ip=ip
-                )
-            else:
-                CaseEvent.objects.create(
-                    case=case,
-                    at=now(),
-                    user=_person(user),
-                    kind=CaseEventKind.NOTE,
-                    reason=reason,
-                    data={"plan": locked.pk, "team": stop.route.team_id},
-                )
-        audit_record(
-            user=user,
-            action="plan.approve",
-            object_type="visit_plan",
-            object_id=locked.pk,
-            fields={"status": [PlanStatus.DRAFT, PlanStatus.APPROVED]},
-            ip=ip,
-        )
-    return locked
