@@ -233,6 +233,14 @@ FIELDVISIT_AS_OF = os.environ.get("FIELDVISIT_AS_OF")  # pins "today" for demos 
 # Remedies, promises and escalation (issue 7). Policies are mappings over the engines' defaults.
 REMEDY_POLICY: dict[str, object] = {}  # engines.restructuring.RemedyPolicy fields
 ESCALATION_POLICY: dict[str, object] = {}  # engines.escalation.EscalationPolicy fields
+# Check-in evidence (issue 17): engines.evidence.EvidencePolicy fields. A fix vaguer than the
+# accuracy limit never counts as "at the address"; faster movement between an agent's
+# consecutive check-ins is flagged for the manager.
+VISIT_EVIDENCE_POLICY: dict[str, object] = {
+    "max_distance_m": int(os.environ.get("VISIT_CHECK_IN_MAX_DISTANCE_M", "300")),
+    "max_accuracy_m": float(os.environ.get("VISIT_CHECK_IN_MAX_ACCURACY_M", "100")),
+    "max_speed_kmh": float(os.environ.get("VISIT_CHECK_IN_MAX_SPEED_KMH", "100")),
+}
 # Largest claim (yuan) a role may approve without its own ApprovalLimit row; None: no cap.
 REMEDY_APPROVAL_LIMITS = {"manager": "300000.00", "admin": None}
 PROMISE_GRACE_DAYS = int(os.environ.get("PROMISE_GRACE_DAYS", "3"))

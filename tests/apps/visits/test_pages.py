@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fieldvisit.apps.audit.models import AuditEvent
 from fieldvisit.apps.cases.models import CaseStatus, CollectionCase
+from fieldvisit.apps.visits import services
+from fieldvisit.apps.visits.services import Position
+from tests.apps.visits.conftest import FAR, HOME
 from tests.apps.visits.factories import ReportFactory
 from tests.apps.visits.test_api import client_for
 
@@ -100,3 +105,45 @@ def test_no_remedy_is_offered_from_the_report_of_a_closed_case(day):
     page = client_for(day.users["agent_a1"]).get(f"/visits/reports/{report.pk}/").content.decode()
 
     assert "remedy-from-report" not in page
+
+
+def test_the_visit_page_shows_what_the_check_in_proves(day):
+    visit = day.visits["first"]
+    services.visit_check_in(
+        visit=visit,
+        user=day.users["agent_a1"],
+        position=Position(*HOME, 250.0),
+        reason="Signal weak in the stairwell",
+    )
+
+    page = client_for(day.users["manager_a"]).get(f"/visits/{visit.pk}/").content.decode()
+
+    assert "0 m from the address · accurate to 250 m" in page
+    assert "Not shown to be at the address: Position too vague" in page
+
+
+def test_a_manager_sees_flagged_check_ins_in_the_feed_and_an_agent_does_not(day):
+    agent = day.users["agent_a1"]
+    start = services.now() - dt.timedelta(minutes=5)
+    services.visit_check_in(
+        visit=day.visits["first"],
+        user=agent,
+        position=Position(*FAR, 5.0),
+        reason="Met at her shop",
+        device_at=start,
+    )
+    services.visit_check_in(
+        visit=day.visits["second"],
+        user=agent,
+        position=Position(*HOME, 5.0),
+        device_at=start + dt.timedelta(minutes=1),
+    )
+
+    manager_page = client_for(day.users["manager_a"]).get("/visits/feed/").content.decode()
+    agent_page = client_for(agent).get("/visits/feed/").content.decode()
+
+    assert manager_page.count('data-testid="check-in-item"') == 2
+    assert "Implausible movement since the previous check-in" in manager_page
+    assert "119.5 km/h from the previous check-in" in manager_page
+    assert "Met at her shop" in manager_page
+    assert 'data-testid="check-ins-title"' not in agent_page

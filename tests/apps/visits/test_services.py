@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from fieldvisit.apps.audit.models import AuditEvent
 from fieldvisit.apps.cases.models import CaseEvent, CaseStatus, CollectionCase, ContactAttempt
+from fieldvisit.apps.common.clock import local_zone
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.visits import services
 from fieldvisit.apps.visits.inputs import ReportInput
@@ -29,6 +31,13 @@ from fieldvisit.apps.visits.models import (
 )
 from fieldvisit.apps.visits.services import CheckInNeedsReason, Position
 from tests.apps.visits.conftest import DISPOSABLE, FAR, HOME, checked_in, report_data
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages asserted here are read in English, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 def submit(visit, user, **overrides):
@@ -136,6 +145,169 @@ class TestCheckIn:
 
         assert refused.value.code == "already_checked_in"
         assert CheckIn.objects.count() == 1
+
+
+class TestCheckInEvidence:
+    """Accuracy, both clocks, resends and movement (issue 17): what a check-in proves."""
+
+    def test_the_accuracy_is_recorded_and_a_precise_fix_at_the_door_is_at_the_address(self, day):
+        check_in = checked_in(day.visits["first"], day.users["agent_a1"]).check_in
+
+        assert (check_in.accuracy_m, check_in.distance_m, check_in.at_address) == (12.0, 0, True)
+        assert (check_in.problems, check_in.flags) == ([], [])
+
+    def test_a_fix_worse_than_the_configured_accuracy_is_not_at_the_address(self, day, settings):
+        settings.VISIT_EVIDENCE_POLICY = {"max_accuracy_m": 10}
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+
+        with pytest.raises(CheckInNeedsReason) as refused:
+            services.visit_check_in(visit=visit, user=agent, position=Position(*HOME, 12.0))
+        check_in = services.visit_check_in(
+            visit=visit, user=agent, position=Position(*HOME, 12.0), reason="Under a bridge"
+        )
+
+        assert "accurate to 12 m (at most 10 m counts)" in str(refused.value.message)
+        assert (check_in.distance_m, check_in.at_address, check_in.problems) == (
+            0,
+            False,
+            ["vague"],
+        )
+
+    def test_an_offline_check_in_keeps_the_phones_time_and_the_servers(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        made = services.now() - dt.timedelta(hours=2)
+
+        check_in = services.visit_check_in(
+            visit=visit,
+            user=agent,
+            position=Position(*HOME, 9.0),
+            device_at=made,
+            client_id=uuid.uuid4(),
+            queued=True,
+        )
+
+        assert check_in.device_at == made
+        assert check_in.occurred_at == made
+        assert check_in.at - made >= dt.timedelta(hours=2)
+        assert check_in.flags == ["sent_late"]
+        assert Visit.objects.get(pk=visit.pk).checked_in_at == made
+
+    def test_a_phone_clock_ahead_of_the_server_is_not_believed(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        ahead = services.now() + dt.timedelta(hours=1)
+
+        check_in = services.visit_check_in(
+            visit=visit, user=agent, position=Position(*HOME, 9.0), device_at=ahead
+        )
+
+        assert check_in.device_at == ahead
+        assert check_in.occurred_at == check_in.at
+        assert check_in.flags == ["device_clock_ahead"]
+
+    def test_a_resend_with_the_same_client_id_is_the_same_check_in(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        client_id = uuid.uuid4()
+        first = services.visit_check_in(
+            visit=visit, user=agent, position=Position(*HOME, 9.0), client_id=client_id
+        )
+
+        again = services.visit_check_in(
+            visit=visit, user=agent, position=Position(*HOME, 9.0), client_id=client_id
+        )
+
+        assert again.pk == first.pk
+        assert CheckIn.objects.count() == 1
+        assert VisitEvent.objects.filter(visit=visit, kind="status").count() == 1
+
+    def test_a_client_id_of_another_visit_is_refused(self, day):
+        agent, client_id = day.users["agent_a1"], uuid.uuid4()
+        services.visit_check_in(
+            visit=day.visits["first"], user=agent, position=Position(*HOME, 9), client_id=client_id
+        )
+
+        with pytest.raises(ApplicationError) as refused:
+            services.visit_check_in(
+                visit=day.visits["second"],
+                user=agent,
+                position=Position(*HOME, 9),
+                client_id=client_id,
+            )
+
+        assert refused.value.code == "client_id_reused"
+        assert CheckIn.objects.count() == 1
+
+    def test_a_queued_check_in_far_away_without_a_reason_is_kept_and_flagged(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+
+        check_in = services.visit_check_in(
+            visit=visit, user=agent, position=Position(*FAR, 10.0), queued=True
+        )
+
+        assert (check_in.distance_m, check_in.at_address, check_in.problems) == (
+            2002,
+            False,
+            ["far"],
+        )
+        assert check_in.flags == ["no_reason"]
+        assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CHECKED_IN
+
+    def test_two_km_in_a_minute_between_consecutive_check_ins_is_flagged(self, day):
+        agent = day.users["agent_a1"]
+        start = services.now() - dt.timedelta(minutes=10)
+        services.visit_check_in(
+            visit=day.visits["first"],
+            user=agent,
+            position=Position(*FAR, 5.0),
+            reason="Met at her shop",
+            device_at=start,
+        )
+
+        second = services.visit_check_in(
+            visit=day.visits["second"],
+            user=agent,
+            position=Position(*HOME, 5.0),
+            device_at=start + dt.timedelta(minutes=1),
+        )
+
+        assert second.speed_kmh == 119.5
+        assert "implausible_speed" in second.flags
+        assert second.at_address
+        event = VisitEvent.objects.get(visit=day.visits["second"], kind="status")
+        assert "implausible_speed" in event.data["flags"]
+
+    def test_the_same_trip_in_ten_minutes_is_not_flagged(self, day):
+        agent = day.users["agent_a1"]
+        start = services.now() - dt.timedelta(minutes=20)
+        services.visit_check_in(
+            visit=day.visits["first"],
+            user=agent,
+            position=Position(*FAR, 5.0),
+            reason="Met at her shop",
+            device_at=start,
+        )
+
+        second = services.visit_check_in(
+            visit=day.visits["second"],
+            user=agent,
+            position=Position(*HOME, 5.0),
+            device_at=start + dt.timedelta(minutes=10),
+        )
+
+        assert second.speed_kmh == 11.9
+        assert "implausible_speed" not in second.flags
+
+    def test_yesterdays_offline_check_in_sent_this_morning_counts_for_yesterday(self, day):
+        visit, agent = day.visits["first"], day.users["agent_a1"]
+        evening = dt.datetime.combine(day.today, dt.time(18, 30), tzinfo=local_zone())
+        next_morning = evening + dt.timedelta(hours=14)
+
+        with time_machine.travel(next_morning, tick=False):
+            check_in = services.visit_check_in(
+                visit=visit, user=agent, position=Position(*HOME, 9.0), device_at=evening
+            )
+
+        assert check_in.occurred_at == evening
+        assert check_in.flags == ["sent_late"]
 
 
 def test_check_out_records_the_duration(day):

@@ -25,7 +25,7 @@ from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.visits import services
 from fieldvisit.apps.visits.brief import visit_brief
 from fieldvisit.apps.visits.inputs import AmendInput, CheckInInput, ReportInput
-from fieldvisit.apps.visits.models import FollowUpTask, TaskState
+from fieldvisit.apps.visits.models import CheckIn, FollowUpTask, TaskState
 from fieldvisit.apps.visits.selectors import (
     report_feed,
     report_get_for_user,
@@ -170,26 +170,44 @@ class VisitCheckInApi(APIView):
         class Meta:
             ref_name = "CheckInOutput"
 
+        client_generated_id = serializers.UUIDField(allow_null=True)
         at = serializers.DateTimeField()
+        device_at = serializers.DateTimeField(allow_null=True)
+        occurred_at = serializers.DateTimeField()
         distance_m = serializers.IntegerField(allow_null=True)
         accuracy_m = serializers.FloatField(allow_null=True)
+        at_address = serializers.BooleanField()
+        problems = serializers.ListField(child=serializers.CharField())
+        flags = serializers.ListField(child=serializers.CharField())
+        speed_kmh = serializers.FloatField(allow_null=True)
         reason = serializers.CharField()
 
-    @extend_schema(request=CheckInInput, responses={201: OutputSerializer})
+    @extend_schema(request=CheckInInput, responses={201: OutputSerializer, 200: OutputSerializer})
     def post(self, request: Request, pk: int) -> Response:
+        """201 with the check-in; 200 with the same one when its client id was seen before."""
         visit = visit_get_for_user(request.user, pk)
         form = CheckInInput(data=request.data)
         if not form.is_valid():
             raise _invalid(form.errors)
         data = form.validated_data
+        client_id = data.get("client_id")
+        seen = (
+            client_id is not None and CheckIn.objects.filter(client_generated_id=client_id).exists()
+        )
         check_in = services.visit_check_in(
             visit=visit,
             user=request.user,
             position=Position(data.get("latitude"), data.get("longitude"), data.get("accuracy")),
             reason=data.get("reason", ""),
+            device_at=data.get("device_at"),
+            client_id=client_id,
+            queued=data.get("queued", False),
             ip=request_ip(request),
         )
-        return Response(self.OutputSerializer(check_in).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.OutputSerializer(check_in).data,
+            status=status.HTTP_200_OK if seen else status.HTTP_201_CREATED,
+        )
 
 
 class VisitCheckOutApi(APIView):

@@ -238,6 +238,15 @@ class CheckInInput(serializers.Serializer):  # type: ignore[type-arg]
     )
     accuracy = serializers.FloatField(min_value=0, required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    # A check-in made without a signal: the phone's clock when it was made, its own id (a
+    # resend is the same check-in), and that it comes from the phone's queue.
+    device_at = serializers.DateTimeField(
+        required=False, allow_null=True, error_messages={"invalid": _("Invalid time.")}
+    )
+    client_id = serializers.UUIDField(
+        required=False, allow_null=True, error_messages={"invalid": _("Invalid client id.")}
+    )
+    queued = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):

@@ -222,9 +222,30 @@ class VisitEvent(models.Model):
         return f"{self.visit_id} {self.kind}"
 
 
+class CheckInFlag(models.TextChoices):
+    """What the manager should look at on a check-in (``engines.evidence``)."""
+
+    IMPLAUSIBLE_SPEED = "implausible_speed", _("Implausible movement since the previous check-in")
+    DEVICE_CLOCK_AHEAD = "device_clock_ahead", _("Phone clock ahead of the server")
+    DEVICE_CLOCK_STALE = "device_clock_stale", _("Phone time days old")
+    SENT_LATE = "sent_late", _("Made offline and sent later")
+    NO_REASON = "no_reason", _("Not at the address, sent offline without a reason")
+
+
+class CheckInProblem(models.TextChoices):
+    """Why a check-in does not count as at the address."""
+
+    NO_POSITION = "no_position", _("No position")
+    FAR = "far", _("Far from the address")
+    VAGUE = "vague", _("Position too vague")
+    NO_ACCURACY = "no_accuracy", _("Accuracy unknown")
+
+
 class CheckIn(models.Model):
-    """The team's arrival: the server's clock, where the phone said it was, and how far that is
-    from the address (computed on the server, great-circle)."""
+    """The team's arrival: where the phone said it was and how precisely, how far that is from
+    the address (computed on the server, great-circle), and both clocks: the server's receipt
+    and the phone's, which is the event time when it is plausible (a check-in made without a
+    signal waits on the phone and arrives later)."""
 
     visit = models.OneToOneField(
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="check_in"
@@ -232,7 +253,18 @@ class CheckIn(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
+    # Made by the phone: a resend of a queued check-in is the same check-in.
+    client_generated_id = models.UUIDField(_("client id"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("time (server)"))
+    device_at = models.DateTimeField(_("time (phone)"), null=True, blank=True)
+    # The phone's time when believed (engines.evidence.event_time), else the server's.
+    occurred_at = models.DateTimeField(_("time (recorded)"))
+    at_address = models.BooleanField(_("at the address"), default=False)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    speed_kmh = models.FloatField(
+        _("speed from the previous check-in (km/h)"), null=True, blank=True
+    )
     # None: the phone gave no position (permission refused, no fix); a reason is then required.
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -245,9 +277,18 @@ class CheckIn(models.Model):
     class Meta:
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
+        indexes = [models.Index(fields=["user", "occurred_at"], name="check_in_user_time")]
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.at:%H:%M}"
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [str(CheckInFlag(flag).label) for flag in self.flags if flag in CheckInFlag.values]
+
+    @property
+    def problem_labels(self) -> list[str]:
+        return [str(CheckInProblem(p).label) for p in self.problems if p in CheckInProblem.values]
 
 
 class ImmutableError(Exception):

@@ -23,6 +23,7 @@ from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.cases.models import CollectionCase, ContactAttempt
 from fieldvisit.apps.planning.models import PlanStatus
 from fieldvisit.apps.visits.models import (
+    CheckIn,
     FollowUpTask,
     PromiseToPay,
     TaskState,
@@ -105,6 +106,27 @@ def report_feed(user: Any, *, limit: int = 50) -> QuerySet[VisitReport]:
         reports_for_user(user)
         .select_related("visit__case__loan__borrower", "visit__team", "submitted_by")
         .order_by("-submitted_at", "-id")[:limit]
+    )
+
+
+def may_review_check_ins(user: Any) -> bool:
+    """Managers, administrators and team leads look at flagged check-ins; agents do not."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.role in (Role.ADMIN, Role.MANAGER):
+        return True
+    return bool(user.led_teams.exists())
+
+
+def check_ins_to_review(user: Any, *, since: dt.date, limit: int = 50) -> QuerySet[CheckIn]:
+    """Check-ins in ``user``'s scope on visits since ``since`` that are not shown to be at the
+    address or carry a flag (implausible movement, a phone clock not believed, sent late …),
+    newest first."""
+    return (
+        CheckIn.objects.filter(visit__in=visits_for_user(user).values("pk"), visit__date__gte=since)
+        .filter(Q(at_address=False) | ~Q(flags=[]))
+        .select_related("visit__case__loan__borrower", "visit__team", "user")
+        .order_by("-occurred_at", "-id")[:limit]
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -34,9 +35,10 @@ from fieldvisit.apps.cases.transitions import is_allowed as case_may_move
 from fieldvisit.apps.common.clock import business_date, now
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.visits import sfs
-from fieldvisit.apps.visits.geo import haversine_m
 from fieldvisit.apps.visits.models import (
     CheckIn,
+    CheckInFlag,
+    CheckInProblem,
     FollowUpTask,
     MoneyLine,
     NextStep,
@@ -53,10 +55,8 @@ from fieldvisit.apps.visits.models import (
 )
 from fieldvisit.apps.visits.transitions import is_allowed
 from fieldvisit.apps.visits.uploads import CheckedPhoto
+from fieldvisit.engines import evidence
 
-# Over this distance from the address, or with a position this vague, a check-in needs a reason.
-CHECK_IN_MAX_DISTANCE_M = 300
-CHECK_IN_MAX_ACCURACY_M = 100
 # Days until a follow-up the agent did not date falls due.
 DEFAULT_TASK_DAYS = {
     TaskKind.REVISIT: 7,
@@ -180,95 +180,180 @@ class Position:
     longitude: float | None
     accuracy_m: float | None
 
+    def fix(self) -> evidence.Fix | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return evidence.Fix(self.latitude, self.longitude, self.accuracy_m)
 
-def check_in_distance(visit: Visit, position: Position) -> int | None:
-    """Metres from the phone to the visit's address point, rounded; ``None`` without a position."""
-    if position.latitude is None or position.longitude is None:
-        return None
-    return round(
-        haversine_m(position.latitude, position.longitude, visit.latitude, visit.longitude)
+
+def evidence_policy() -> evidence.EvidencePolicy:
+    return evidence.EvidencePolicy.from_mapping(settings.VISIT_EVIDENCE_POLICY)
+
+
+def _prior_check_in(user: Any, day: dt.date, before: dt.datetime) -> evidence.PriorCheckIn | None:
+    """``user``'s latest check-in with a position on visits of ``day`` that happened before."""
+    prior = (
+        CheckIn.objects.filter(
+            user=user, visit__date=day, occurred_at__lte=before, latitude__isnull=False
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
     )
+    if prior is None or prior.latitude is None or prior.longitude is None:
+        return None
+    return evidence.PriorCheckIn(
+        evidence.Fix(prior.latitude, prior.longitude, prior.accuracy_m), prior.occurred_at
+    )
+
+
+def _existing_check_in(client_id: uuid.UUID | None, visit: Visit) -> CheckIn | None:
+    if client_id is None:
+        return None
+    check_in = CheckIn.objects.filter(client_generated_id=client_id).first()
+    if check_in is not None and check_in.visit_id != visit.pk:
+        raise ApplicationError(
+            _("This submission id belongs to another visit."), code="client_id_reused"
+        )
+    return check_in
 
 
 @transaction.atomic
 def visit_check_in(
-    *, visit: Visit, user: Any, position: Position, reason: str = "", ip: str | None = None
+    *,
+    visit: Visit,
+    user: Any,
+    position: Position,
+    reason: str = "",
+    device_at: dt.datetime | None = None,
+    client_id: uuid.UUID | None = None,
+    queued: bool = False,
+    ip: str | None = None,
 ) -> CheckIn:
-    """Record the team's arrival at the server's clock, with the distance to the address.
+    """Record the team's arrival: where, how precisely, how far from the address, and when.
 
     Steps:
-      1. lock the visit; it must be planned, today, and ``user`` on its team;
-      2. distance = haversine(phone, address); no position, distance > 300 m or accuracy
-         > 100 m without a ``reason`` → :class:`CheckInNeedsReason` (nothing written), whose
-         ``extra`` carries the distance and accuracy for the page to show;
-      3. write the check-in, move the visit to checked_in, event and audit row.
+      1. lock the visit; a check-in already recorded under ``client_id`` is returned as it is
+         (a resend from the phone's queue makes no second check-in);
+      2. it must be planned and ``user`` on its team;
+      3. assess it (``engines.evidence``): the event time (the phone's ``device_at`` when
+         plausible, else the server's clock), the distance, whether it counts as at the
+         address, the speed from ``user``'s previous check-in of the day (flagged when
+         implausible);
+      4. the visit's day must be today, or the day of a believed device time (a check-in made
+         offline yesterday evening and sent this morning);
+      5. not at the address without a ``reason`` → :class:`CheckInNeedsReason` (nothing
+         written), whose ``extra`` carries the distance and accuracy for the page; except for a
+         check-in sent from the phone's queue (``queued``), which is recorded and flagged
+         ``no_reason``: the agent is no longer there to be asked;
+      6. write the check-in with both times, move the visit to checked_in, event and audit row.
     """
     locked = _lock(visit)
+    existing = _existing_check_in(client_id, locked)
+    if existing is not None:
+        return existing
     _require_team_member(locked, user)
     if locked.status != VisitStatus.PLANNED:
         raise ApplicationError(_("This visit is already checked in."), code="already_checked_in")
+    policy = evidence_policy()
+    received = now()
+    at, _flags = evidence.event_time(device_at, received, policy)
+    assessment = evidence.assess_check_in(
+        fix=position.fix(),
+        address=(locked.latitude, locked.longitude),
+        received_at=received,
+        device_at=device_at,
+        prior=_prior_check_in(user, locked.date, at),
+        policy=policy,
+    )
     today = business_date()
-    if locked.date != today:
+    if locked.date not in (today, timezone.localdate(assessment.at)):
         raise ApplicationError(
             _t("This visit is planned for %(date)s.") % {"date": locked.date.isoformat()},
             code="not_today",
         )
-    distance = check_in_distance(locked, position)
     reason = reason.strip()
-    problems = []
-    if distance is None:
-        problems.append("no_position")
-    elif distance > CHECK_IN_MAX_DISTANCE_M:
-        problems.append("far")
-    if position.accuracy_m is not None and position.accuracy_m > CHECK_IN_MAX_ACCURACY_M:
-        problems.append("vague")
+    problems = list(assessment.problems)
+    flags = list(assessment.flags)
     if problems and not reason:
-        raise CheckInNeedsReason(
-            _check_in_message(problems, distance, position.accuracy_m),
-            code="reason_required",
-            extra={"distance_m": distance, "accuracy_m": position.accuracy_m, "problems": problems},
-        )
-    at = now()
+        if not queued:
+            raise CheckInNeedsReason(
+                _check_in_message(problems, assessment.distance_m, position.accuracy_m, policy),
+                code="reason_required",
+                extra={
+                    "distance_m": assessment.distance_m,
+                    "accuracy_m": position.accuracy_m,
+                    "problems": problems,
+                },
+            )
+        flags.append(CheckInFlag.NO_REASON)
     check_in = CheckIn.objects.create(
         visit=locked,
         user=user,
-        at=at,
+        client_generated_id=client_id,
+        at=received,
+        device_at=device_at,
+        occurred_at=assessment.at,
         latitude=position.latitude,
         longitude=position.longitude,
         accuracy_m=position.accuracy_m,
-        distance_m=distance,
+        distance_m=assessment.distance_m,
+        at_address=assessment.at_address,
+        problems=problems,
+        flags=flags,
+        speed_kmh=assessment.speed_kmh,
         reason=reason if problems else "",
     )
-    locked.checked_in_at = at
-    _move(locked, VisitStatus.CHECKED_IN, user, distance_m=distance, problems=problems)
+    locked.checked_in_at = assessment.at
+    _move(
+        locked,
+        VisitStatus.CHECKED_IN,
+        user,
+        distance_m=assessment.distance_m,
+        at_address=assessment.at_address,
+        problems=problems,
+        flags=flags,
+    )
     locked.save(update_fields=["status", "checked_in_at", "updated_at"])
     audit_record(
         user=user,
         action=AUDIT_CHECK_IN,
         object_type="visit",
         object_id=locked.pk,
-        fields={"distance_m": distance, "accuracy_m": position.accuracy_m},
+        fields={
+            "distance_m": assessment.distance_m,
+            "accuracy_m": position.accuracy_m,
+            "at_address": assessment.at_address,
+            "device_at": device_at.isoformat() if device_at else None,
+            "flags": flags,
+        },
         reason=check_in.reason,
         ip=ip,
     )
-    visit.status, visit.checked_in_at = locked.status, at
+    visit.status, visit.checked_in_at = locked.status, locked.checked_in_at
     return check_in
 
 
-def _check_in_message(problems: Sequence[str], distance: int | None, accuracy: float | None) -> str:
-    if "no_position" in problems:
+def _check_in_message(
+    problems: Sequence[str],
+    distance: int | None,
+    accuracy: float | None,
+    policy: evidence.EvidencePolicy,
+) -> str:
+    if CheckInProblem.NO_POSITION in problems:
         return _t("Your phone gave no position. Say why you are checking in without one.")
     parts = []
-    if "far" in problems:
+    if CheckInProblem.FAR in problems:
         parts.append(
             _t("You are %(distance)s m from the address (more than %(limit)s m).")
-            % {"distance": distance, "limit": CHECK_IN_MAX_DISTANCE_M}
+            % {"distance": distance, "limit": policy.max_distance_m}
         )
-    if "vague" in problems:
+    if CheckInProblem.VAGUE in problems:
         parts.append(
-            _t("Your position is only accurate to %(accuracy)s m.")
-            % {"accuracy": round(accuracy or 0)}
+            _t("Your position is only accurate to %(accuracy)s m (at most %(limit)s m counts).")
+            % {"accuracy": round(accuracy or 0), "limit": round(policy.max_accuracy_m)}
         )
+    if CheckInProblem.NO_ACCURACY in problems:
+        parts.append(_t("Your phone did not say how accurate its position is."))
     parts.append(_t("Give a reason to check in here."))
     return " ".join(parts)
 

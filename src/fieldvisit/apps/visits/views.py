@@ -8,6 +8,7 @@ from small per-page scripts; the report form also works as a plain form post.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -44,6 +45,8 @@ from fieldvisit.apps.visits.models import (
     VisitStatus,
 )
 from fieldvisit.apps.visits.selectors import (
+    check_ins_to_review,
+    may_review_check_ins,
     report_feed,
     report_get_for_user,
     visit_current_report,
@@ -346,5 +349,16 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
-    """New reports of the user's branch (manager), teams (lead) or team (agent), newest first."""
-    return render(request, "visits/feed.html", {"reports": report_feed(request.user)})
+    """New reports of the user's branch (manager), teams (lead) or team (agent), newest first;
+    for managers and leads, the last week's check-ins that are not shown to be at the address
+    or that carry a flag."""
+    check_ins = (
+        check_ins_to_review(request.user, since=business_date() - dt.timedelta(days=7))
+        if may_review_check_ins(request.user)
+        else None
+    )
+    return render(
+        request,
+        "visits/feed.html",
+        {"reports": report_feed(request.user), "check_ins": check_ins},
+    )
