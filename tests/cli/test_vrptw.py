@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from fieldvisit.cli import main
 from fieldvisit.engines.routing.solomon import check_solomon, read_solomon
+from tests.engines.routing.test_routing_solomon import TINY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VRPTW = REPO_ROOT.parent / "shared" / "data" / "vrptw"
@@ -49,7 +50,11 @@ def test_solve_vrptw_on_a_file_that_is_not_solomon_is_one_clear_line(tmp_path):
 
 
 def test_solve_vrptw_refuses_a_non_positive_time_limit(tmp_path):
-    result = CliRunner().invoke(main, ["solve-vrptw", str(C101), "--seconds", "0"])
+    # A file of its own: the refusal must be about --seconds, not about a missing Solomon folder.
+    tiny = tmp_path / "TINY.txt"
+    tiny.write_text(TINY)
+
+    result = CliRunner().invoke(main, ["solve-vrptw", str(tiny), "--seconds", "0"])
 
     assert result.exit_code == 2
     assert "--seconds" in result.output

@@ -227,7 +227,8 @@ HOME_QUERIES = {
     "agent_a1": 2 + 3 + 3 + 1,  # route, led teams + tasks; nav; certificates
     "analyst": 2 + 5,  # nav only: the page is links
     "legal_a": 2 + 2 + 4,  # led teams + stages; nav
-    "manager_a": 2 + 7 + 2,  # batch day, book, plans, led teams + cases, remedies, reports; nav
+    # batch day, book, plans, led teams + cases, remedies, escalations (count, list), reports; nav
+    "manager_a": 2 + 9 + 2,
     "trainer": 2 + 5 + 2,  # nav; certificates, suspensions
 }
 

@@ -86,8 +86,10 @@ def test_refusal_story(monkeypatch, tmp_path):
     manager_client.force_login(manager)
     legal_client.force_login(legal_officer)
     with on(dt.date(2025, 6, 16), monkeypatch):
-        # The legal officer does not see a recommendation before a manager approves it.
-        assert legal_client.get(reverse("legal:detail", args=[legal.pk])).status_code == 404
+        # The legal officer sees the recommendation coming, read only; a manager decides it.
+        officer_page = legal_client.get(reverse("legal:detail", args=[legal.pk])).content.decode()
+        assert 'data-testid="legal-awaiting-decision"' in officer_page
+        assert 'data-testid="legal-approve"' not in officer_page
         page = manager_client.get(reverse("legal:detail", args=[legal.pk])).content.decode()
         assert 'data-testid="legal-approve"' in page
         manager_client.post(

@@ -84,6 +84,38 @@ def test_a_session_is_completed_only_once_every_result_is_in(staff):
     assert Certification.objects.count() == 0
 
 
+def test_a_session_dated_in_the_future_takes_no_results_and_cannot_be_completed(staff, monkeypatch):
+    monkeypatch.setenv("FIELDVISIT_AS_OF", (DAY - dt.timedelta(days=1)).isoformat())
+    session = schedule(staff)
+
+    with pytest.raises(ApplicationError) as early_results:
+        services.session_record_results(
+            user=staff.trainer,
+            session=session,
+            results={a.pk: (True, Decimal(80)) for a in staff.agents[:3]},
+        )
+    with pytest.raises(ApplicationError) as early_completion:
+        services.session_complete(user=staff.trainer, session=session)
+
+    assert early_results.value.code == early_completion.value.code == "session_in_future"
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SCHEDULED
+    assert {r.attended for r in session.attendees.all()} == {None}
+    assert Certification.objects.count() == 0
+    assert not AuditEvent.objects.filter(
+        action__in=["training.results", "training.complete"], object_id=session.pk
+    ).exists()
+
+    # On the day itself the session is held: results and completion are taken.
+    monkeypatch.setenv("FIELDVISIT_AS_OF", DAY.isoformat())
+    services.session_record_results(
+        user=staff.trainer,
+        session=session,
+        results={a.pk: (True, Decimal(80)) for a in staff.agents[:3]},
+    )
+    assert len(services.session_complete(user=staff.trainer, session=session)) == 3
+
+
 def test_a_completed_session_takes_no_more_results(staff):
     session = schedule(staff)
     services.session_record_results(

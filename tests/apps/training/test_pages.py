@@ -4,6 +4,7 @@ agent's reminders and feedback, and a manager clearing a suspension."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.training import services
-from fieldvisit.apps.training.models import AgentSuspension, QAReview
+from fieldvisit.apps.training.models import AgentSuspension, QAReview, TrainingSession
 from tests.apps.training.factories import (
     CertificationFactory,
     ReportFactory,
@@ -208,6 +209,57 @@ def test_the_trainer_schedules_and_completes_a_session_through_the_pages(client,
     assert a.certifications.get().expires_on == dt.date(2027, 3, 2)
     assert b.certifications.count() == 0
     assert Decimal(75) == page.context["attendees"][0].score
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_session_forms_default_date_is_one_the_date_field_accepts(client, staff, language):
+    """The form offers today in the one format a date picker shows (ISO, whatever the
+    language); posting the form as offered schedules the session on that day."""
+    login(client, staff.trainer)
+    client.cookies.load({"django_language": language})
+
+    form = client.get(reverse("training:session_new"))
+    offered = form.context["form"]["date"].value()
+    rendered = re.search(r'<input type="date" name="date" value="([^"]*)"', form.text)
+
+    assert rendered is not None
+    assert rendered.group(1) == business_date().isoformat()
+    response = client.post(
+        reverse("training:session_new"),
+        {
+            "course": course("communication").pk,
+            "date": rendered.group(1),
+            "agents": [staff.agents[0].pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert TrainingSession.objects.get().date == offered == business_date()
+
+
+def test_a_future_session_offers_no_results_form_and_refuses_a_completion(
+    client, staff, monkeypatch
+):
+    monkeypatch.setenv("FIELDVISIT_AS_OF", "2026-03-01")
+    login(client, staff.trainer)
+    a = staff.agents[0]
+    session = services.session_schedule(
+        user=staff.trainer, course=course("communication"), date=dt.date(2026, 3, 2), agents=[a]
+    )
+    url = reverse("training:session", args=[session.pk])
+
+    page = client.get(url)
+    response = client.post(
+        reverse("training:results", args=[session.pk]),
+        {f"attended_{a.pk}": "on", f"score_{a.pk}": "90", "complete": "1"},
+        follow=True,
+    )
+
+    assert 'data-testid="session-not-held"' in page.text
+    assert 'data-testid="complete-session"' not in page.text
+    assert "record its results on or after that day" in response.text
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    assert a.certifications.count() == 0
 
 
 def test_materials_are_stored_and_only_the_invited_and_the_trainers_download_them(

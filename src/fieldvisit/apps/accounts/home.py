@@ -20,7 +20,7 @@ from fieldvisit.apps.delinquency.models import DelinquencySnapshot, SnapshotRun,
 from fieldvisit.apps.followup.selectors import task_list
 from fieldvisit.apps.imports.selectors import import_jobs_for
 from fieldvisit.apps.legal.models import LegalStatus
-from fieldvisit.apps.legal.selectors import legal_cases_for_user
+from fieldvisit.apps.legal.selectors import escalations_to_decide, legal_cases_for_user
 from fieldvisit.apps.planning.models import PlanStatus
 from fieldvisit.apps.planning.selectors import plans_for_user
 from fieldvisit.apps.remedies.selectors import proposals_awaiting
@@ -87,7 +87,8 @@ def delinquent_book(branch_id: int | None) -> tuple[dt.date | None, list[BucketL
 
 def manager_home(user: Any, today: dt.date) -> dict[str, Any]:
     """The branch's delinquent book by bucket, open cases, today's and tomorrow's plans, remedies
-    waiting for this checker, the newest visit reports (seven queries)."""
+    waiting for this checker, escalations to legal waiting for a decision, the newest visit
+    reports (nine queries)."""
     day, book = delinquent_book(user.branch_id)
     tomorrow = today + dt.timedelta(days=1)
     plans = list(
@@ -116,6 +117,10 @@ def manager_home(user: Any, today: dt.date) -> dict[str, Any]:
             "tomorrow_date": tomorrow,
         },
         "awaiting": proposals_awaiting(user).count(),
+        "escalations": {
+            "count": escalations_to_decide(user).count(),
+            "oldest": list(escalations_to_decide(user)[:LIST_LIMIT]),
+        },
         "reports": list(report_feed(user, limit=LIST_LIMIT)),
     }
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldvisit.apps.audit.models import AuditAction
 from fieldvisit.apps.audit.selectors import AuditFilters, audit_events_search
+from fieldvisit.apps.common.forms import DateInput
 
 PAGE_SIZE = 50
 
@@ -22,12 +23,8 @@ class AuditSearchForm(forms.Form):
     )
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=40)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
 
 @login_required

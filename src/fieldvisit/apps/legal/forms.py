@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fieldvisit.apps.common.forms import DateInput
 from fieldvisit.apps.legal.models import LegalStatus
 from fieldvisit.apps.legal.transitions import STAGES
 
@@ -14,7 +15,7 @@ class DecideForm(forms.Form):
 
 class StageForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Stage"), choices=[(s.value, s.label) for s in STAGES])
-    on = forms.DateField(label=_("Date"))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
     court = forms.CharField(label=_("Court"), required=False, max_length=100)
     docket_no = forms.CharField(label=_("Docket number"), required=False, max_length=60)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
@@ -22,7 +23,7 @@ class StageForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    on = forms.DateField(label=_("Date"))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     document = forms.FileField(label=_("Document"))
 

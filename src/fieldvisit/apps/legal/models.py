@@ -12,13 +12,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fieldvisit.apps.common.models import TimeStampedModel
 
 
 class LegalStatus(models.TextChoices):
-    # The escalation rule (or a person) recommends it; a manager has not decided.
-    RECOMMENDED = "recommended", _("Recommended")
+    # The escalation rule (or a person) recommends it; a manager has not decided. Only a
+    # recommendation: never worded as filed or submitted (提请) to anyone.
+    RECOMMENDED = "recommended", pgettext_lazy("legal status", "Recommended")
     # A manager declined: the case stays with collections.
     DECLINED = "declined", _("Declined")
     # A manager approved: the legal officer takes it over.

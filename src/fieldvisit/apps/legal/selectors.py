@@ -1,7 +1,8 @@
 """Reading legal cases: the one access choke point.
 
 - administrator: every legal case;
-- legal officer: the approved (and later) legal cases of their branch;
+- legal officer: the legal cases of their branch, recommendations included (their queue shows
+  what is coming; only a manager decides one); not the declined ones;
 - manager: every legal case of their branch (recommendations included: they decide them);
 - team lead, agent: the legal cases of the collection cases they see (read only);
 - others: none.
@@ -28,7 +29,7 @@ def legal_cases_for_user(user: Any) -> QuerySet[LegalCase]:
         if not user.branch_id:
             return LegalCase.objects.none()
         return LegalCase.objects.filter(case__branch_id=user.branch_id).exclude(
-            status__in=[LegalStatus.RECOMMENDED, LegalStatus.DECLINED]
+            status=LegalStatus.DECLINED
         )
     scope = Q(case__in=cases_for_user(user).values("pk"))
     if user.role == Role.MANAGER and user.branch_id:
@@ -49,3 +50,14 @@ def legal_case_get_for_user(user: Any, pk: object) -> LegalCase:
 
 def legal_entries(legal: LegalCase) -> QuerySet[LegalEntry]:
     return legal.entries.select_related("user").order_by("on", "at", "id")
+
+
+def escalations_to_decide(user: Any) -> QuerySet[LegalCase]:
+    """Recommendations waiting for a manager's decision, in ``user``'s scope, oldest first, with
+    the case's loan and borrower."""
+    return (
+        legal_cases_for_user(user)
+        .filter(status=LegalStatus.RECOMMENDED)
+        .select_related("case__loan__borrower")
+        .order_by("recommended_on", "id")
+    )

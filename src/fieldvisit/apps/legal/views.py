@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_POST
 
 from fieldvisit.apps.audit.services import audit_record, request_ip
-from fieldvisit.apps.cases.selectors import case_get_for_user
+from fieldvisit.apps.cases.selectors import case_get_for_user, cases_for_user
 from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.legal import services
@@ -22,6 +22,7 @@ from fieldvisit.apps.legal.forms import DecideForm, DocumentForm, StageForm
 from fieldvisit.apps.legal.models import LegalStatus
 from fieldvisit.apps.legal.pack import debt_statement, document_pack_pdf
 from fieldvisit.apps.legal.selectors import (
+    escalations_to_decide,
     legal_case_get_for_user,
     legal_cases_for_user,
     legal_entries,
@@ -32,12 +33,23 @@ from fieldvisit.apps.legal.transitions import ACTIVE, allowed_next
 @login_required
 @require_GET
 def legal_list(request: HttpRequest) -> HttpResponse:
+    """Two lists: escalations recommended and waiting for a manager's decision (the queue of
+    what is coming), then the cases with the legal officer, by stage."""
     rows = (
         legal_cases_for_user(request.user)
+        .exclude(status=LegalStatus.RECOMMENDED)
         .select_related("case__loan__borrower")
         .order_by("status", "-recommended_on", "-id")[:500]
     )
-    return render(request, "legal/list.html", {"rows": rows})
+    return render(
+        request,
+        "legal/list.html",
+        {
+            "awaiting": escalations_to_decide(request.user)[:500],
+            "rows": rows,
+            "may_decide": services.may_decide(request.user),
+        },
+    )
 
 
 @login_required
@@ -51,6 +63,8 @@ def legal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "legal": legal,
             "case": legal.case,
+            # A legal officer sees a recommendation before its case is theirs: no dead link.
+            "case_visible": cases_for_user(request.user).filter(pk=legal.case_id).exists(),
             "entries": legal_entries(legal),
             "statement": debt_statement(legal.case.loan, today),
             "today": today,

@@ -9,13 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fieldvisit.apps.accounts.roles import Role
+from fieldvisit.apps.common.forms import DateInput
 from fieldvisit.apps.organisation.models import Branch
 
 
 class BuildForm(forms.Form):
-    date = forms.DateField(
-        label=_("Visit day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Visit day"), widget=DateInput())
     branch = forms.ModelChoiceField(
         label=_("Branch"), queryset=Branch.objects.none(), required=False
     )

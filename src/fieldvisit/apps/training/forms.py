@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldvisit.apps.accounts.models import User
 from fieldvisit.apps.cases.models import CollectionCase
+from fieldvisit.apps.common.forms import DateInput
 from fieldvisit.apps.training.models import (
     ComplaintCategory,
     ComplaintChannel,
@@ -31,7 +32,7 @@ class AgentsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
 
 class SessionForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.filter(active=True))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     agents = AgentsChoiceField(
         label=_("Agents"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -49,9 +50,7 @@ class MaterialForm(forms.Form):
 
 class ComplaintForm(forms.Form):
     agent = AgentChoiceField(label=_("Agent"), queryset=User.objects.none())
-    received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=ComplaintChannel.choices)
     category = forms.ChoiceField(label=_("Type"), choices=ComplaintCategory.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
@@ -82,9 +81,7 @@ class ComplaintForm(forms.Form):
 
 
 class ClearForm(forms.Form):
-    on_date = forms.DateField(
-        label=_("Assignable again from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on_date = forms.DateField(label=_("Assignable again from"), widget=DateInput())
     note = forms.CharField(label=_("Why"), max_length=1000)
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _t
 
 from fieldvisit.apps.accounts.models import User
 from fieldvisit.apps.audit.services import audit_record
-from fieldvisit.apps.common.clock import now
+from fieldvisit.apps.common.clock import business_date, now
 from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.training import reports as report_source
 from fieldvisit.apps.training.models import (
@@ -130,6 +130,17 @@ def session_schedule(
     return session
 
 
+def _require_held(session: TrainingSession) -> None:
+    """Attendance, scores and certificates exist only once the session has taken place: a
+    session dated after today would otherwise certify agents from a future day."""
+    if session.date > business_date():
+        raise ApplicationError(
+            _t("The session is on %(date)s: record its results on or after that day.")
+            % {"date": session.date.isoformat()},
+            code="session_in_future",
+        )
+
+
 @transaction.atomic
 def session_record_results(
     *,
@@ -139,11 +150,13 @@ def session_record_results(
     ip: str | None = None,
 ) -> TrainingSession:
     """Record attendance and scores (0–100) per attendee id: ``{agent_id: (attended, score)}``.
-    Only while the session is scheduled; an absent attendee has no score."""
+    Only while the session is scheduled and on or after its day; an absent attendee has no
+    score."""
     _require(may_manage_training(user))
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.SCHEDULED:
         raise ApplicationError(_t("This session is closed."), code="session_closed")
+    _require_held(session)
     rows = {a.agent_id: a for a in session.attendees.all()}
     unknown = sorted(set(results) - set(rows))
     if unknown:
@@ -179,13 +192,15 @@ def session_complete(
     """Close the session: each attendee who attended with ``score ≥ pass_mark`` passes and is
     certified from the session's date for the course's validity (``expires_on`` = date +
     ``validity_months``, the first day it is no longer valid); open retrainings of the course are
-    completed. Every attendee needs a recorded attendance. Returns the new certifications."""
+    completed. Every attendee needs a recorded attendance, and the session's day must have come.
+    Returns the new certifications."""
     _require(may_manage_training(user))
     session = (
         TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
     )
     if session.status != SessionStatus.SCHEDULED:
         raise ApplicationError(_t("This session is closed."), code="session_closed")
+    _require_held(session)
     attendees = list(session.attendees.select_related("agent"))
     if any(a.attended is None or (a.attended and a.score is None) for a in attendees):
         raise ApplicationError(

@@ -124,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
     _require(may_manage_training(request.user))
-    form = SessionForm(request.POST or None, user=request.user)
+    form = SessionForm(request.POST or None, user=request.user, initial={"date": business_date()})
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_schedule(
@@ -171,6 +171,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "materials": session.materials.all(),
             "material_form": MaterialForm(),
             "may_manage": may_manage_training(request.user),
+            # Results are taken from the session's day on (the service refuses them before).
+            "held": session.date <= business_date(),
         },
     )
 
