@@ -115,6 +115,7 @@ class ReportInput(serializers.Serializer):  # type: ignore[type-arg]
     conduct_two_staff = serializers.BooleanField(required=False, default=False)
     conduct_no_third_party = serializers.BooleanField(required=False, default=False)
     conduct_consent_asked = serializers.BooleanField(required=False, default=False)
+    conduct_no_cash = serializers.BooleanField(required=False, default=False)
     photo_consent = serializers.BooleanField(required=False, default=False)
     recording_consent = serializers.BooleanField(required=False, default=False)
     audio_reference = _text(200)

@@ -390,6 +390,8 @@ class VisitReport(models.Model):
     conduct_consent_asked = models.BooleanField(
         _("consent asked before photos or recording"), default=False
     )
+    # The team never takes money: payment goes through the lender's official channel only.
+    conduct_no_cash = models.BooleanField(_("no cash collected"), default=False)
     photo_consent = models.BooleanField(_("consent to photos"), default=False)
     recording_consent = models.BooleanField(_("consent to recording"), default=False)
     audio_reference = models.CharField(_("audio recording reference"), max_length=200, blank=True)
@@ -458,12 +460,20 @@ class MoneyLine(models.Model):
 
 
 class ReportPhoto(models.Model):
-    """A photo taken with the borrower's recorded consent, stored through Django's storage."""
+    """A photo taken with the borrower's recorded consent, stored through Django's storage.
+
+    ``file`` is what the phone sent, kept unchanged as evidence (``sha256`` is its hash) and
+    never shown; ``display_file`` is the copy people see: upright, smaller, without any
+    metadata (no EXIF position), watermarked when shown (``photos.py``).
+    """
 
     report = models.ForeignKey(
         VisitReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="photos"
     )
     file = models.FileField(_("file"), upload_to="visit-photos/%Y/%m/")
+    display_file = models.FileField(
+        _("display copy"), upload_to="visit-photos/display/%Y/%m/", blank=True
+    )
     content_type = models.CharField(_("type"), max_length=32)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

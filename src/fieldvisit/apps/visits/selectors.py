@@ -26,6 +26,7 @@ from fieldvisit.apps.visits.models import (
     CheckIn,
     FollowUpTask,
     PromiseToPay,
+    ReportPhoto,
     TaskState,
     Visit,
     VisitReport,
@@ -98,6 +99,16 @@ def report_get_for_user(user: Any, pk: object) -> VisitReport:
         )
     except (VisitReport.DoesNotExist, ValueError) as exc:
         raise Http404("No such report") from exc
+
+
+def photo_get_for_user(user: Any, pk: object) -> ReportPhoto:
+    """A photo of a report ``user`` may see, with what its watermark names; 404 otherwise."""
+    try:
+        return ReportPhoto.objects.select_related(
+            "report__submitted_by", "report__visit__case__loan", "report__visit__check_in"
+        ).get(report__in=reports_for_user(user).values("pk"), pk=int(str(pk)))
+    except (ReportPhoto.DoesNotExist, ValueError) as exc:
+        raise Http404("No such photo") from exc
 
 
 def report_feed(user: Any, *, limit: int = 50) -> QuerySet[VisitReport]:

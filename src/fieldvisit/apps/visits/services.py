@@ -53,6 +53,7 @@ from fieldvisit.apps.visits.models import (
     VisitReport,
     VisitStatus,
 )
+from fieldvisit.apps.visits.photos import display_copy
 from fieldvisit.apps.visits.transitions import is_allowed
 from fieldvisit.apps.visits.uploads import CheckedPhoto
 from fieldvisit.engines import evidence
@@ -601,7 +602,9 @@ def _write_report(
             report=report, content_type=photo.content_type, size=photo.size, sha256=photo.sha256
         )
         extension = photo.content_type.split("/")[1].replace("jpeg", "jpg")
-        stored.file.save(f"{report.pk}-{photo.sha256[:16]}.{extension}", photo.upload, save=False)
+        name = f"{report.pk}-{photo.sha256[:16]}"
+        stored.file.save(f"{name}.{extension}", photo.upload, save=False)
+        stored.display_file.save(f"{name}.jpg", display_copy(photo.upload), save=False)
         stored.save()
     return report
 

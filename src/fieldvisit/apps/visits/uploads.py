@@ -1,8 +1,7 @@
 """Checking a photo before it is stored: its size, and its type by content, never by name.
 
-The phone's file name and declared content type are whatever the client says; the bytes decide.
-Pillow reads the header when it is installed (it is, through reportlab); otherwise the magic
-bytes of the accepted formats are matched.
+The phone's file name and declared content type are whatever the client says; the bytes decide
+(Pillow reads and verifies the image).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _t
+from PIL import Image, UnidentifiedImageError
 
 # Formats a phone camera produces that every browser shows.
 ACCEPTED = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -68,12 +68,6 @@ def check_photo(upload: UploadedFile[Any]) -> CheckedPhoto:
 def _sniff(upload: UploadedFile[Any]) -> str | None:
     upload.seek(0)
     try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:  # pragma: no cover - Pillow ships with reportlab
-        head = upload.read(16)
-        upload.seek(0)
-        return _magic(head)
-    try:
         with Image.open(upload) as image:
             image.verify()
             kind = image.format
@@ -82,16 +76,6 @@ def _sniff(upload: UploadedFile[Any]) -> str | None:
     finally:
         upload.seek(0)
     return ACCEPTED.get(kind or "")
-
-
-def _magic(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def _mb(size: int) -> str:

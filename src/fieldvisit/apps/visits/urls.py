@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/report/", views.report_form, name="report"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/amend/", views.amend, name="amend"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
 ]

@@ -44,9 +44,11 @@ from fieldvisit.apps.visits.models import (
     VisitReport,
     VisitStatus,
 )
+from fieldvisit.apps.visits.photos import photo_display
 from fieldvisit.apps.visits.selectors import (
     check_ins_to_review,
     may_review_check_ins,
+    photo_get_for_user,
     report_feed,
     report_get_for_user,
     visit_current_report,
@@ -266,6 +268,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "root": root,
             "chain": [root, *root.amendments.order_by("submitted_at", "id")],
             "lines": _lines(report),
+            "conduct": [
+                (VisitReport._meta.get_field(name).verbose_name, getattr(report, name))  # type: ignore[union-attr]
+                for name in CONDUCT_FIELDS
+            ],
+            "photos": list(report.photos.order_by("id")),
             "causes": [Cause(c).label for c in report.causes],
             "may_amend": on_team(request.user, report.visit),
             # The remedies app reads the report's income and spending (remedies:new_from_report).
@@ -276,6 +283,35 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chinese": is_chinese(),
         },
     )
+
+
+CONDUCT_FIELDS = (
+    "conduct_introduced",
+    "conduct_two_staff",
+    "conduct_no_third_party",
+    "conduct_consent_asked",
+    "conduct_no_cash",
+)
+
+
+@never_cache
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A visit photo as staff see it: the display copy (no EXIF, so no position of the home),
+    watermarked in the reader's language. Each view is audited; the original is never served."""
+    shown = photo_get_for_user(request.user, pk)
+    audit_record(
+        user=request.user,
+        action="visit.photo",
+        object_type="visit_report",
+        object_id=shown.report_id,
+        fields={"photo": shown.pk},
+        ip=request_ip(request),
+    )
+    response = HttpResponse(photo_display(shown), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="visit-photo-{shown.pk}.jpg"'
+    return response
 
 
 def _lines(report: VisitReport) -> list[dict[str, Any]]:
