@@ -33,3 +33,19 @@ def _clear_cache():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(tmp_path_factory):
+    """Every test stores uploads in a folder of its own: the xdist workers' databases number
+    their rows alike, so a shared media folder let one worker's import job delete the files of
+    another's job with the same id."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    previous = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    yield
+    settings.MEDIA_ROOT = previous

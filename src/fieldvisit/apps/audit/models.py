@@ -53,6 +53,7 @@ class AuditAction(models.TextChoices):
     CONTACT_ATTEMPT = "contact.attempt", _("Contact attempt recorded")
     COMPLIANCE_OVERRIDE = "compliance.override", _("Compliance rule overridden")
     LOGIN_LOCKED = "auth.locked", _("Login locked after failures")
+    USER_PLACEMENT = "user.placement", _("Role, branch or team changed")
 
 
 class AuditEvent(models.Model):

@@ -47,6 +47,19 @@ class RowErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(help_text="In the request's language.")
 
 
+class StaffChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    employee_no = serializers.CharField()
+    role = serializers.ListField(
+        child=serializers.CharField(allow_null=True),
+        allow_null=True,
+        help_text="[now, in the file], or null when the same.",
+    )
+    branch = serializers.ListField(child=serializers.CharField(allow_null=True), allow_null=True)
+    team = serializers.ListField(child=serializers.CharField(allow_null=True), allow_null=True)
+    applied_by = serializers.CharField(required=False)
+    applied_at = serializers.CharField(required=False)
+
+
 class JobSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     status = serializers.CharField()
@@ -57,6 +70,11 @@ class JobSerializer(serializers.Serializer):  # type: ignore[type-arg]
     finished_at = serializers.DateTimeField(allow_null=True)
     error_count = serializers.IntegerField()
     files = FileResultSerializer(many=True)
+    staff_changes = StaffChangeSerializer(
+        many=True,
+        help_text="People the files would move to another role or branch: not applied; an "
+        "administrator applies each.",
+    )
 
 
 class JobDetailSerializer(JobSerializer):

@@ -54,6 +54,10 @@ class ImportJob(models.Model):
     upload_dir = models.CharField(_("upload folder"), max_length=255, blank=True)
     files = models.JSONField(_("files"), default=list)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # People the files would move to another role or branch, not moved (an administrator
+    # applies each): {"employee_no", "role", "branch", "team"} with [current, in the file] or
+    # null per field, and "applied_by" / "applied_at" once applied.
+    staff_changes = models.JSONField(_("staff changes not applied"), default=list, blank=True)
     pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
     host = models.CharField(_("host"), max_length=255, blank=True)
     # Where an upload came from, for the audit row written when the job runs (later, on a worker).

@@ -29,7 +29,7 @@ from django.db.models import Model
 
 from fieldvisit.apps.accounts.models import User
 from fieldvisit.apps.accounts.roles import Role
-from fieldvisit.apps.accounts.services import user_create, user_set_role
+from fieldvisit.apps.accounts.services import user_create
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.imports.errors import FileProblem
 from fieldvisit.apps.imports.masking import mask_errors
@@ -97,6 +97,9 @@ class Outcome:
     errors: pl.DataFrame  # file, line, column, value, code, params — the first MAX_ERRORS
     error_count: int
     skipped: list[str] = field(default_factory=list)
+    #: Existing people the files would move to another role or branch: not applied, reported
+    #: for an administrator to apply (:func:`_write_people`).
+    staff_changes: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -115,6 +118,7 @@ class _Run:
         self.kinds_seen: set[str] = set()
         self.teams: pl.DataFrame | None = None
         self.agents: pl.DataFrame | None = None
+        self.staff_changes: list[dict[str, object]] = []
         self.stamp = timestamp(now())
 
     def add_errors(self, result: FileResult, errors: pl.DataFrame) -> None:
@@ -151,11 +155,15 @@ def import_files(
     *,
     progress: Progress | None = None,
     before_commit: Callable[[Outcome], None] | None = None,
+    may_import: Callable[[str], bool] | None = None,
 ) -> Outcome:
     """Import ``sources`` in one transaction; nothing is written unless every row is valid.
 
     ``before_commit`` is called with the outcome of an accepted import inside its transaction
-    (the audit row of the change commits, or not, with the change itself).
+    (the audit row of the change commits, or not, with the change itself). ``may_import`` says
+    whether the importing user may import a kind (:data:`~.specs.KIND_PERMISSIONS`); a file of
+    a kind they may not is refused, and with it the whole import. ``None``: every kind (the
+    command line, run by the server's operator).
     """
     run = _Run(progress)
     results: list[FileResult] = []
@@ -170,6 +178,9 @@ def import_files(
         results.append(result)
         if kind is None or kind not in SPECS:
             run.add_problem(result, FileProblem("unknown_kind"))
+        elif may_import is not None and not may_import(kind):
+            run.broken.add(kind)  # said once here, not again as unknown references to it
+            run.add_problem(result, FileProblem("kind_not_permitted"))
         elif file_format(source.path) is None:
             run.add_problem(result, FileProblem("unsupported_format"))
         else:
@@ -220,7 +231,13 @@ def _outcome(run: _Run, results: list[FileResult], skipped: list[str]) -> Outcom
     )
     order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     results.sort(key=lambda r: order.get(r.kind, -1))
-    return Outcome(files=results, errors=errors, error_count=run.error_count, skipped=skipped)
+    return Outcome(
+        files=results,
+        errors=errors,
+        error_count=run.error_count,
+        skipped=skipped,
+        staff_changes=run.staff_changes if run.error_count == 0 else [],
+    )
 
 
 def _import_one(run: _Run, source: Source, result: FileResult) -> None:
@@ -569,36 +586,54 @@ def _write_payments(run: _Run, rows: pl.DataFrame) -> Counts:
 
 
 def _write_people(run: _Run, rows: pl.DataFrame, *, managers: bool) -> Counts:
+    """Create new people in their role; update the details of existing ones.
+
+    An existing person's role and branch are never changed by a file: a difference is kept in
+    ``run.staff_changes`` (with the team, which belongs to the branch) for an administrator to
+    apply (``imports.services.import_staff_change_apply``). A team change within the person's
+    branch is applied.
+    """
     key = "manager_code" if managers else "agent_code"
     branches = dict(Branch.objects.values_list("code", "id"))
-    teams = dict(Team.objects.values_list("code", "id"))
-    users = {u.employee_no: u for u in User.objects.filter(employee_no__in=rows[key].to_list())}
+    teams = {t.code: t for t in Team.objects.all()}
+    users = {
+        u.employee_no: u
+        for u in User.objects.select_related("branch", "team").filter(
+            employee_no__in=rows[key].to_list()
+        )
+    }
     created = updated = unchanged = 0
     for row in rows.iter_rows(named=True):
         role = Role.MANAGER if managers else Role(AGENT_ROLES[row["role"]])
-        wanted = {
-            "display_name": row["name"],
-            "phone": row["mobile"] or "",
-            "branch_id": branches[row["branch_code"]],
-            "team_id": None if managers else teams.get(row["team_code"]),
-        }
+        team = None if managers else teams.get(row["team_code"])
+        details = {"display_name": row["name"], "phone": row["mobile"] or ""}
         user = users.get(row[key])
         if user is None:
             user = user_create(
-                username=row[key], password=None, role=role, employee_no=row[key], **wanted
+                username=row[key],
+                password=None,
+                role=role,
+                employee_no=row[key],
+                branch_id=branches[row["branch_code"]],
+                team_id=team.pk if team is not None else None,
+                **details,
             )
             created += 1
             changed = True
         else:
-            changed = user.role != role or any(getattr(user, f) != v for f, v in wanted.items())
+            moved = user.role != role or user.branch_id != branches[row["branch_code"]]
+            if moved:
+                run.staff_changes.append(_staff_change(user, role, row["branch_code"], team))
+            elif user.team_id != (team.pk if team is not None else None):
+                details["team"] = team
+            changed = any(getattr(user, f) != v for f, v in details.items())
             if changed:
-                for name, value in wanted.items():
+                for name, value in details.items():
                     setattr(user, name, value)
-                user.save(update_fields=[*wanted, "role"] if user.role == role else [*wanted])
-                if user.role != role:
-                    user_set_role(user=user, role=role)
+                user.save(update_fields=list(details))
                 updated += 1
-        profile_changed = False if managers else _agent_profile(user, row, role)
+        # The role the person has (a reported move is not applied) decides on a field profile.
+        profile_changed = False if managers else _agent_profile(user, row, Role(user.role))
         if not changed:
             if profile_changed:
                 updated += 1
@@ -607,6 +642,19 @@ def _write_people(run: _Run, rows: pl.DataFrame, *, managers: bool) -> Counts:
     if not managers:
         run.agents = rows.select("agent_code", "team_code", "is_team_lead")
     return Counts(created, updated, unchanged)
+
+
+def _staff_change(user: User, role: Role, branch_code: str, team: Team | None) -> dict[str, object]:
+    """What the file says of a person that differs from who they are: ``[current, in file]``."""
+    current_branch = user.branch.code if user.branch is not None else None
+    current_team = user.team.code if user.team is not None else None
+    wanted_team = team.code if team is not None else None
+    return {
+        "employee_no": user.employee_no,
+        "role": [user.role, str(role)] if user.role != role else None,
+        "branch": [current_branch, branch_code] if current_branch != branch_code else None,
+        "team": [current_team, wanted_team] if current_team != wanted_team else None,
+    }
 
 
 def _agent_profile(user: User, row: dict[str, object], role: Role) -> bool:
@@ -635,7 +683,11 @@ def _agent_profile(user: User, row: dict[str, object], role: Role) -> bool:
 
 
 def _link_team_leads(run: _Run) -> None:
-    """Team leads from the teams file, or else from the agents' ``is_team_lead`` flag."""
+    """Team leads from the teams file, or else from the agents' ``is_team_lead`` flag.
+
+    Only a person of the team's branch leads it: an agent whose move to another branch was
+    reported, not applied, does not lead a team there.
+    """
     if run.teams is not None:
         pairs = run.teams.drop_nulls().rows()
     elif run.agents is not None:
@@ -643,12 +695,16 @@ def _link_team_leads(run: _Run) -> None:
         pairs = leads.select("team_code", "agent_code").rows()
     else:
         return
-    users = dict(
-        User.objects.filter(employee_no__in=[a for _t, a in pairs]).values_list("employee_no", "id")
-    )
+    users = {
+        employee_no: (pk, branch_id)
+        for employee_no, pk, branch_id in User.objects.filter(
+            employee_no__in=[a for _t, a in pairs]
+        ).values_list("employee_no", "id", "branch_id")
+    }
     for team_code, agent_code in pairs:
-        Team.objects.filter(code=team_code).exclude(lead_id=users[agent_code]).update(
-            lead_id=users[agent_code]
+        lead_id, branch_id = users[agent_code]
+        Team.objects.filter(code=team_code, branch_id=branch_id).exclude(lead_id=lead_id).update(
+            lead_id=lead_id
         )
 
 

@@ -22,6 +22,10 @@ REASONS: dict[str, Any] = {
     "bad_row_shape": _("The row has %(found)s fields; the header has %(expected)s."),
     "truncated": _("The file ends in the middle of a row; it may be truncated."),
     "duplicate_file": _("Two files of the same kind in one import."),
+    "kind_not_permitted": _(
+        "You may not import this file: staff, teams and certifications are imported by an "
+        "administrator."
+    ),
     # Cells
     "required": _("Required."),
     "too_long": _("Longer than %(max)s characters."),

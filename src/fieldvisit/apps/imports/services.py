@@ -25,6 +25,9 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from fieldvisit.apps.accounts.models import User
+from fieldvisit.apps.accounts.roles import Role
+from fieldvisit.apps.accounts.services import user_placement_set
 from fieldvisit.apps.audit.models import AuditAction
 from fieldvisit.apps.audit.services import audit_record
 from fieldvisit.apps.common.clock import now
@@ -32,6 +35,9 @@ from fieldvisit.apps.common.errors import ApplicationError
 from fieldvisit.apps.imports.models import ImportJob, ImportRowError, ImportSource, ImportStatus
 from fieldvisit.apps.imports.pipeline import Outcome, Progress, Source, import_files
 from fieldvisit.apps.imports.readers import FORMATS
+from fieldvisit.apps.imports.selectors import IMPORT_PERMISSION
+from fieldvisit.apps.imports.specs import KIND_PERMISSIONS
+from fieldvisit.apps.organisation.models import Branch, Team
 
 #: The audit action of an import (a change to the portfolio, whatever its outcome).
 AUDIT_IMPORT = "import.run"
@@ -122,6 +128,12 @@ def import_job_run_uploaded(*, job_id: int) -> ImportJob:
     return job
 
 
+def import_kind_permitted(user: Any, kind: str) -> bool:
+    """Whether ``user`` may import files of ``kind`` (:data:`~.specs.KIND_PERMISSIONS`)."""
+    extra = KIND_PERMISSIONS.get(kind)
+    return bool(user.has_perm(IMPORT_PERMISSION) and (extra is None or user.has_perm(extra)))
+
+
 def import_job_run(
     *, job: ImportJob, sources: list[Source], progress: Progress | None = None
 ) -> ImportJob:
@@ -133,11 +145,16 @@ def import_job_run(
     if not claimed:
         raise ApplicationError(_("This import has already run."), code="already_run")
     job.refresh_from_db()
+    importer = job.created_by
     try:
         outcome = import_files(
             sources,
             progress=progress,
             before_commit=lambda accepted: _audit(job, ImportStatus.SUCCEEDED, accepted),
+            # The command line (no user) is the server's operator: every kind.
+            may_import=None
+            if importer is None
+            else lambda kind: import_kind_permitted(importer, kind),
         )
     except BaseException:
         with transaction.atomic():
@@ -205,7 +222,8 @@ def _record(job: ImportJob, outcome: Outcome) -> None:
         {"name": name, "kind": "", "skipped": True} for name in outcome.skipped
     ]
     job.error_count = outcome.error_count
-    job.save(update_fields=["status", "finished_at", "files", "error_count"])
+    job.staff_changes = outcome.staff_changes
+    job.save(update_fields=["status", "finished_at", "files", "error_count", "staff_changes"])
     ImportRowError.objects.bulk_create(
         (
             ImportRowError(
@@ -258,6 +276,57 @@ def _alive(pid: int) -> bool:
 
 
 @transaction.atomic
+def import_staff_change_apply(
+    *, job: ImportJob, employee_no: str, user: Any, ip: str | None = None
+) -> dict[str, list[Any]]:
+    """Apply one staff change an import reported (role, branch, team), as ``user``.
+
+    Only whoever may manage users applies it (``accounts.services.user_placement_set`` checks and
+    audits). Applying one already applied changes nothing. A person who is no longer where the
+    report found them is refused: the report is stale, the administrator decides anew.
+    """
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    entries = [e for e in job.staff_changes if e.get("employee_no") == employee_no]
+    if not entries:
+        raise ApplicationError(_("This import reported no change for that person."), code="none")
+    entry = entries[0]
+    if entry.get("applied_by"):
+        return {}
+    person = User.objects.select_related("branch", "team").get(employee_no=employee_no)
+    current: dict[str, str | None] = {
+        "role": person.role,
+        "branch": person.branch.code if person.branch is not None else None,
+        "team": person.team.code if person.team is not None else None,
+    }
+    wanted = dict(current)
+    for name in ("role", "branch", "team"):
+        if entry.get(name):
+            was, becomes = entry[name]
+            if current[name] != was:
+                raise ApplicationError(
+                    _("%(employee_no)s has changed since the import; change them in the admin.")
+                    % {"employee_no": employee_no},
+                    code="stale",
+                )
+            wanted[name] = becomes
+    branch = Branch.objects.get(code=wanted["branch"]) if wanted["branch"] else None
+    team = Team.objects.get(code=wanted["team"]) if wanted["team"] else None
+    changes = user_placement_set(
+        user=person,
+        role=Role(wanted["role"] or person.role),
+        branch=branch,
+        team=team,
+        by=user,
+        reason=f"import #{job.pk}",
+        ip=ip,
+    )
+    entry["applied_by"] = user.get_username()
+    entry["applied_at"] = now().isoformat()
+    job.save(update_fields=["staff_changes"])
+    return changes
+
+
+@transaction.atomic
 def import_errors_csv(job: ImportJob, *, user: Any, ip: str | None = None) -> str:
     """The error report as CSV text, reasons in the active language (with a BOM for Excel).
 
@@ -292,4 +361,5 @@ def import_report(job: ImportJob) -> dict[str, Any]:
         "files": job.files,
         "error_count": job.error_count,
         "errors": [error.as_dict() for error in job.row_errors.all()],
+        "staff_changes": job.staff_changes,
     }

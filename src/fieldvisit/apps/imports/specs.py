@@ -317,6 +317,16 @@ KIND_ORDER: tuple[str, ...] = (
     "payments",
 )
 
+#: Every import needs ``accounts.import_portfolio``; these kinds need one more permission. Who
+#: works where, in which role, and who is certified to visit is not a branch manager's to change
+#: by a file (a managers file could otherwise move a manager or promote an agent).
+KIND_PERMISSIONS: dict[str, str] = {
+    "managers": "accounts.manage_users",
+    "teams": "accounts.manage_users",
+    "agents": "accounts.manage_users",
+    "certifications": "accounts.manage_training",
+}
+
 #: Files the generator writes that are not for import (the hidden causes of delinquency).
 NOT_IMPORTED = frozenset({"ground_truth"})
 
