@@ -11,7 +11,11 @@ from django.urls import reverse
 
 from fieldvisit.apps.audit.models import AuditEvent
 from fieldvisit.apps.cases.models import CaseEvent, CaseStatus, CollectionCase, ContactAttempt
-from fieldvisit.apps.cases.services import ComplianceBlocked, contact_attempt_record
+from fieldvisit.apps.cases.services import (
+    ComplianceBlocked,
+    contact_attempt_check,
+    contact_attempt_record,
+)
 from fieldvisit.apps.common.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +79,23 @@ def test_the_seventh_unanswered_call_of_the_day_is_refused(world):
 
     assert refused.value.extra == {"rules": ["CN-FREQ-01"]}
     assert ContactAttempt.objects.count() == 6
+
+
+def test_a_dialler_can_ask_before_dialling_and_nothing_is_written(world):
+    # given six unanswered calls today
+    case, agent = world.cases["mine"], world.users["agent_a1"]
+    for minute in range(6):
+        record(case, agent, attempted_at=NOON + dt.timedelta(minutes=minute))
+    events = CaseEvent.objects.count()
+    # when the dialler asks about a seventh, and about one tomorrow
+    seventh = contact_attempt_check(
+        case=case, channel="call", target="borrower", at=NOON + dt.timedelta(hours=1)
+    )
+    # then the answer is the rule that would refuse it, the same the recording gives
+    assert not seventh.allowed
+    assert [str(f.rule_id) for f in seventh.blocked] == ["CN-FREQ-01"]
+    assert ContactAttempt.objects.count() == 6
+    assert CaseEvent.objects.count() == events
 
 
 def test_a_call_to_a_third_party_is_refused(world):

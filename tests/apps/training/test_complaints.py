@@ -140,3 +140,38 @@ def test_a_complaint_against_an_agent_outside_the_scope_is_refused(staff):
 
     assert refused.value.code == "invalid_agent"
     assert AgentSuspension.objects.count() == 0
+
+
+def test_qa_resolves_an_open_complaint_once_with_its_day_and_words(staff):
+    # given an open complaint
+    complaint = complain(staff, staff.agents[0], "moderate")
+    # when QA resolves it a week later
+    resolved = services.complaint_resolve(
+        complaint=complaint,
+        user=staff.trainer,
+        on=DAY + dt.timedelta(days=7),
+        resolution="已致电借款人道歉，并对外访人员进行了沟通辅导",
+    )
+    # then it is closed on that day, audited, and cannot be resolved again
+    assert (resolved.status, resolved.resolved_on) == ("resolved", DAY + dt.timedelta(days=7))
+    assert AuditEvent.objects.filter(action="training.complaint_resolve").count() == 1
+    with pytest.raises(ApplicationError) as again:
+        services.complaint_resolve(
+            complaint=complaint, user=staff.trainer, on=DAY + dt.timedelta(days=8), resolution="x"
+        )
+    assert again.value.code == "resolved"
+
+
+def test_a_complaint_is_not_resolved_without_words_or_before_it_came(staff):
+    complaint = complain(staff, staff.agents[0], "minor")
+    for on, words, code in (
+        (DAY, "  ", "invalid_content"),
+        (DAY - dt.timedelta(days=1), "处理完毕", "invalid_date"),
+    ):
+        with pytest.raises(ApplicationError) as refused:
+            services.complaint_resolve(
+                complaint=complaint, user=staff.trainer, on=on, resolution=words
+            )
+        assert refused.value.code == code
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.resolved_on) == ("open", None)

@@ -270,3 +270,32 @@ def test_the_benefit_is_its_terms_multiplied_and_the_explanation_quotes_them(
     assert f"{priority.expected_benefit:,.2f} yuan" in priority.explanation_en
     assert f"{priority.expected_benefit:,.2f} 元" in priority.explanation_zh
     assert f"{priority.amount_at_risk:,.2f}" in priority.explanation_en
+
+
+def test_days_past_due_can_weigh_in_the_amount_at_risk() -> None:
+    # given a strategy that ranks by age: 10 yuan a day past due, nothing for the amount due
+    strategy = with_weights(due_weight=Decimal(0), dpd_weight=Decimal(10))
+    # when
+    priority = expected_benefit(case(dpd=75), Purpose.FIRST_CONTACT, strategy)
+    # then the amount at risk is 75 × 10 and older cases weigh more
+    assert priority.amount_at_risk == Decimal("750.00")
+    older = expected_benefit(case(dpd=120), Purpose.FIRST_CONTACT, strategy)
+    assert older.expected_benefit > priority.expected_benefit
+
+
+def test_a_random_weight_draws_a_reproducible_amount_per_case_and_day() -> None:
+    # given a strategy that ranks at random (up to 1,000 yuan), nothing else
+    strategy = with_weights(due_weight=Decimal(0), random_weight=Decimal(1000))
+    # when the same case is scored twice on the same day, and the next day
+    first = expected_benefit(case(), Purpose.FIRST_CONTACT, strategy)
+    again = expected_benefit(case(), Purpose.FIRST_CONTACT, strategy)
+    tomorrow = expected_benefit(case(dpd=76), Purpose.FIRST_CONTACT, strategy)
+    # then the draw repeats within a day, changes from day to day, and stays in range
+    assert first == again
+    assert first.amount_at_risk != tomorrow.amount_at_risk
+    draws = [
+        expected_benefit(case(case_id=f"C-{i}"), Purpose.FIRST_CONTACT, strategy).amount_at_risk
+        for i in range(200)
+    ]
+    assert all(Decimal(0) <= d < Decimal(1000) for d in draws)
+    assert len(set(draws)) > 190

@@ -16,10 +16,12 @@ import pytest
 
 from fieldvisit.engines.scoring import (
     REQUIRED_EXCLUSIONS,
+    SHIPPED_STRATEGIES,
     InvalidStrategy,
     Purpose,
     VisitStrategy,
     default_strategy,
+    shipped_strategy,
 )
 
 DEFAULT_TOML = resources.files("fieldvisit.engines.scoring").joinpath("default_strategy.toml")
@@ -202,7 +204,6 @@ def _drop_vulnerable(mapping: dict[str, Any]) -> None:
         (_conditionless_rule, "eligibility[0].id"),
         (_duplicate_rule, "eligibility[1].id"),
         (_set("eligibility/0/id", "not_eligible"), "eligibility[0].id"),
-        (_set("eligibility", []), "eligibility"),
         (_drop_vulnerable, "exclusions"),
         (_set("exclusions/1/days", 7), "exclusions[1].days"),
         (_set("exclusions/0/days", 0), "exclusions[0].days"),
@@ -245,3 +246,37 @@ def test_unparsable_toml_is_refused_as_such() -> None:
         VisitStrategy.from_toml_text("name = ")
 
     assert raised.value.field == "toml"
+
+
+def test_a_strategy_without_eligibility_rules_is_remote_contact_only() -> None:
+    # given the default strategy with every eligibility rule removed
+    mapping = default_strategy().to_mapping()
+    mapping["eligibility"] = []
+    # when it is read back
+    strategy = VisitStrategy.from_mapping(mapping)
+    # then it is valid, and round-trips with no rule
+    assert strategy.eligibility == ()
+    assert VisitStrategy.from_mapping(strategy.to_mapping()) == strategy
+
+
+@pytest.mark.parametrize("name", SHIPPED_STRATEGIES)
+def test_every_shipped_strategy_loads_and_keeps_the_compliance_exclusions(name: str) -> None:
+    strategy = shipped_strategy(name)
+    assert strategy.name == name
+    kinds = {rule.kind for rule in strategy.exclusions}
+    # the lab's strategies may rank and choose differently, never visit whom nobody may visit
+    assert {"recent_visit", "vulnerable", "hardship_hold", "legal_stage", "complaint_open"} <= kinds
+
+
+def test_the_lab_strategies_rank_by_what_their_names_say() -> None:
+    assert shipped_strategy("balance_first").priority.due_weight == Decimal(1)
+    assert shipped_strategy("dpd_first").priority.due_weight == Decimal(0)
+    assert shipped_strategy("dpd_first").priority.dpd_weight == Decimal(100)
+    assert shipped_strategy("random").priority.random_weight == Decimal(10000)
+    assert shipped_strategy("calls_only").eligibility == ()
+    assert [r.id for r in shipped_strategy("balance_first").eligibility] == ["EL-BALANCE"]
+
+
+def test_an_unknown_shipped_strategy_is_refused() -> None:
+    with pytest.raises(InvalidStrategy, match="no shipped strategy"):
+        shipped_strategy("cheapest_first")

@@ -538,6 +538,60 @@ def compliance_policy() -> compliance.CompliancePolicy:
     return compliance.CompliancePolicy.from_mapping(overrides)
 
 
+def _default_number(borrower: Borrower, channel: str, target: str) -> str:
+    """A call or SMS to the borrower goes to the borrower's mobile unless a number is given."""
+    if target == ContactTarget.BORROWER and channel in (ContactChannel.CALL, ContactChannel.SMS):
+        return borrower.phone
+    return ""
+
+
+def contact_attempt_check(
+    *,
+    case: CollectionCase,
+    channel: str,
+    target: str,
+    at: dt.datetime,
+    borrower: Borrower | None = None,
+    contact_number: str = "",
+    visitors: int | None = None,
+    borrower_requested_visit: bool = False,
+    override: bool = False,
+) -> compliance.CheckResult:
+    """Whether the compliance rules allow this contact now, without recording anything: what a
+    dialler asks before it dials (and what :func:`contact_attempt_record` asks again, under the
+    borrower's lock, before it writes). The borrower's attempts around ``at`` are the history."""
+    borrower = borrower or Borrower.objects.get(pk=case.loan.borrower_id)
+    contact_number = contact_number or _default_number(borrower, channel, target)
+    policy = compliance_policy()
+    window = dt.timedelta(days=max(policy.visit_interval_days, 1) + 1)
+    history = tuple(
+        compliance.PriorContact(
+            at=prior.attempted_at,
+            channel=compliance.Channel(prior.channel),
+            contact_number=prior.contact_number,
+            connected=prior.outcome in CONNECTED_OUTCOMES,
+        )
+        for prior in ContactAttempt.objects.filter(
+            borrower=borrower, attempted_at__gte=at - window, attempted_at__lte=at + window
+        ).only("attempted_at", "channel", "contact_number", "outcome")
+    )
+    return compliance.check_contact(
+        compliance.ContactRequest(
+            at=at,
+            channel=compliance.Channel(channel),
+            target=compliance.Target(target),
+            contact_number=contact_number,
+            visitors=visitors if visitors is not None else 1,
+            vulnerable=case.vulnerable,
+            hardship_hold=case.hardship_hold,
+            borrower_requested_visit=borrower_requested_visit,
+            history=history,
+            override=override,
+        ),
+        policy,
+    )
+
+
 @transaction.atomic
 def contact_attempt_record(
     *,
@@ -574,39 +628,17 @@ def contact_attempt_record(
     if override and not may_override_compliance(user):
         raise ApplicationError(_("Only a manager may override a rule."), code="forbidden")
     borrower = Borrower.objects.select_for_update().get(pk=case.loan.borrower_id)
-    if (
-        not contact_number
-        and target == ContactTarget.BORROWER
-        and channel in (ContactChannel.CALL, ContactChannel.SMS)
-    ):
-        contact_number = borrower.phone
-    policy = compliance_policy()
-    window = dt.timedelta(days=max(policy.visit_interval_days, 1) + 1)
-    history = tuple(
-        compliance.PriorContact(
-            at=prior.attempted_at,
-            channel=compliance.Channel(prior.channel),
-            contact_number=prior.contact_number,
-            connected=prior.outcome in CONNECTED_OUTCOMES,
-        )
-        for prior in ContactAttempt.objects.filter(
-            borrower=borrower, attempted_at__gte=at - window, attempted_at__lte=at + window
-        ).only("attempted_at", "channel", "contact_number", "outcome")
-    )
-    result = compliance.check_contact(
-        compliance.ContactRequest(
-            at=at,
-            channel=compliance.Channel(channel),
-            target=compliance.Target(target),
-            contact_number=contact_number,
-            visitors=visitors if visitors is not None else 1,
-            vulnerable=case.vulnerable,
-            hardship_hold=case.hardship_hold,
-            borrower_requested_visit=borrower_requested_visit,
-            history=history,
-            override=override,
-        ),
-        policy,
+    contact_number = contact_number or _default_number(borrower, channel, target)
+    result = contact_attempt_check(
+        case=case,
+        borrower=borrower,
+        channel=channel,
+        target=target,
+        at=at,
+        contact_number=contact_number,
+        visitors=visitors,
+        borrower_requested_visit=borrower_requested_visit,
+        override=override,
     )
     if not result.allowed:
         raise ComplianceBlocked(result.blocked)

@@ -256,6 +256,9 @@ class Complaint(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
     )
+    # Set when QA closes the complaint: until then the borrower is not visited (EX-COMPLAINT).
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

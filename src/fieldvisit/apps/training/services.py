@@ -28,6 +28,7 @@ from fieldvisit.apps.training.models import (
     AgentSuspension,
     Certification,
     Complaint,
+    ComplaintStatus,
     Course,
     QADraw,
     QAReview,
@@ -333,6 +334,41 @@ def complaint_record(
             Retraining.objects.create(
                 agent=agent, course=course, complaint=complaint, raised_on=received_on
             )
+    return complaint
+
+
+@transaction.atomic
+def complaint_resolve(
+    *,
+    complaint: Complaint,
+    user: Any,
+    on: dt.date,
+    resolution: str,
+    ip: str | None = None,
+) -> Complaint:
+    """QA closes an open complaint on ``on`` with what was found and done. The borrower may be
+    visited again from then on; a suspension it caused stays until a manager clears it."""
+    _require(may_record_complaint(user))
+    if not resolution.strip():
+        raise ApplicationError(_t("Say how the complaint was resolved."), code="invalid_content")
+    if on < complaint.received_on:
+        raise ApplicationError(
+            _t("A complaint cannot be resolved before it was received."), code="invalid_date"
+        )
+    updated = Complaint.objects.filter(pk=complaint.pk, status=ComplaintStatus.OPEN).update(
+        status=ComplaintStatus.RESOLVED, resolved_on=on, resolution=resolution.strip()
+    )
+    if updated != 1:
+        raise ApplicationError(_t("This complaint is already resolved."), code="resolved")
+    complaint.refresh_from_db()
+    audit_record(
+        user=user,
+        action="training.complaint_resolve",
+        object_type="complaint",
+        object_id=complaint.pk,
+        fields={"status": [ComplaintStatus.OPEN, ComplaintStatus.RESOLVED], "on": on.isoformat()},
+        ip=ip,
+    )
     return complaint
 
 

@@ -33,6 +33,7 @@ from fieldvisit.engines.scoring.priority import Adjustment, Priority, expected_b
 from fieldvisit.engines.scoring.strategy import (
     NOT_ELIGIBLE,
     REQUIRED_EXCLUSIONS,
+    SHIPPED_STRATEGIES,
     EligibilityRule,
     ExclusionKind,
     ExclusionRule,
@@ -42,11 +43,13 @@ from fieldvisit.engines.scoring.strategy import (
     PurposeSpec,
     VisitStrategy,
     default_strategy,
+    shipped_strategy,
 )
 
 __all__ = [
     "NOT_ELIGIBLE",
     "REQUIRED_EXCLUSIONS",
+    "SHIPPED_STRATEGIES",
     "Adjustment",
     "Candidate",
     "CaseFacts",
@@ -79,5 +82,6 @@ __all__ = [
     "follow_up_due",
     "past_outcome",
     "rule_matches",
+    "shipped_strategy",
     "visit_windows",
 ]

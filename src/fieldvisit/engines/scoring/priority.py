@@ -6,6 +6,7 @@ signature that returns a :class:`Priority`; nothing else in the engine computes 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -63,7 +64,8 @@ def expected_benefit(facts: CaseFacts, purpose: Purpose, strategy: VisitStrategy
     With ``w = strategy.priority``:
 
     1. amount at risk (yuan) = round_money(w.due_weight × total_due
-       + w.principal_weight × outstanding_principal);
+       + w.principal_weight × outstanding_principal + w.dpd_weight × dpd
+       + w.random_weight × u), u in [0, 1) from :func:`case_draw` (case id, dpd);
     2. base lift = w.lift[bucket][purpose] (row ``"*"`` for a bucket without a row): the rise in
        the probability that the loan cures because of the visit;
     3. adjustments: × w.outcome_factors[past outcome] (:func:`~.facts.past_outcome`), and
@@ -81,6 +83,8 @@ def expected_benefit(facts: CaseFacts, purpose: Purpose, strategy: VisitStrategy
     at_risk = round_money(
         weights.due_weight * facts.total_due
         + weights.principal_weight * facts.outstanding_principal
+        + weights.dpd_weight * facts.dpd
+        + (weights.random_weight * case_draw(facts) if weights.random_weight else Decimal(0))
     )
     base = weights.base_lift(facts.bucket, purpose)
     outcome = past_outcome(facts)
@@ -124,6 +128,13 @@ def expected_benefit(facts: CaseFacts, purpose: Purpose, strategy: VisitStrategy
             f"({terms_en}): an expected benefit of {benefit:,.2f} yuan."
         ),
     )
+
+
+def case_draw(facts: CaseFacts) -> Decimal:
+    """A number in [0, 1) from the case id and its days past due: a fresh, reproducible draw for
+    each day of a case (BLAKE2b of ``"<case id>:<dpd>"``, first 8 bytes over 2⁶⁴), exact to 1e-6."""
+    digest = hashlib.blake2b(f"{facts.case_id}:{facts.dpd}".encode(), digest_size=8).digest()
+    return Decimal(int.from_bytes(digest, "big") * 1_000_000 >> 64) / Decimal(1_000_000)
 
 
 def _points(fraction: Decimal) -> str:

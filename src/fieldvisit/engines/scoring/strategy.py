@@ -201,8 +201,11 @@ class PriorityWeights:
     """Weights of :func:`~fieldvisit.engines.scoring.priority.expected_benefit`.
 
     Attributes:
-        due_weight, principal_weight: amount at risk (yuan) =
-            due_weight × total due + principal_weight × outstanding principal.
+        due_weight, principal_weight, dpd_weight, random_weight: amount at risk (yuan) =
+            due_weight × total due + principal_weight × outstanding principal
+            + dpd_weight × days past due + random_weight × u, with u in [0, 1) drawn from the
+            case and its days past due (a fresh draw each day, the same on every machine).
+            The last two let a strategy rank by age ("oldest first") or at random without code.
         lift: bucket → purpose → estimated rise in the probability of cure from the visit, a
             fraction in [0, 1] (0.12 = 12 percentage points). The row ``"*"`` (required) serves
             buckets without a row of their own.
@@ -218,9 +221,17 @@ class PriorityWeights:
     principal_weight: Decimal = Decimal(0)
     borrower_asked_factor: Decimal = Decimal(1)
     prize_unit_yuan: Decimal = Decimal("0.01")
+    dpd_weight: Decimal = Decimal(0)
+    random_weight: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
-        for name in ("due_weight", "principal_weight", "borrower_asked_factor"):
+        for name in (
+            "due_weight",
+            "principal_weight",
+            "borrower_asked_factor",
+            "dpd_weight",
+            "random_weight",
+        ):
             _require_decimal(name, getattr(self, name), minimum=Decimal(0))
         _require_decimal("prize_unit_yuan", self.prize_unit_yuan, minimum=Decimal(0))
         if self.prize_unit_yuan == 0:
@@ -247,7 +258,8 @@ class PriorityWeights:
         # Read-only views cannot be pickled; rebuild from plain dicts (worker processes).
         lift = {bucket: dict(row) for bucket, row in self.lift.items()}
         rest = (self.due_weight, self.principal_weight, self.borrower_asked_factor)
-        return (PriorityWeights, (lift, dict(self.outcome_factors), *rest, self.prize_unit_yuan))
+        tail = (self.prize_unit_yuan, self.dpd_weight, self.random_weight)
+        return (PriorityWeights, (lift, dict(self.outcome_factors), *rest, *tail))
 
     def base_lift(self, bucket: str, purpose: Purpose) -> Decimal:
         """The table's lift for ``bucket`` (or the ``"*"`` row) and ``purpose``."""
@@ -263,7 +275,8 @@ class VisitStrategy:
         visit_from, visit_until: the compliance window, local time: every visit starts and ends
             inside it (design.md default 08:00–21:00).
         purposes: one :class:`PurposeSpec` per :class:`Purpose`.
-        eligibility: rules in priority order: the first that matches gives the purpose.
+        eligibility: rules in priority order: the first that matches gives the purpose. No
+            rule at all is a strategy of remote contact only: nobody is eligible for a visit.
         exclusions: tested in order before eligibility; must include :data:`REQUIRED_EXCLUSIONS`.
         priority: the weights of the expected benefit.
     """
@@ -292,8 +305,6 @@ class VisitStrategy:
             if spec.service_minutes > window_minutes:
                 path = _join("purposes", purpose, "service_minutes")
                 raise InvalidStrategy(path, f"longer than the {window_minutes}-minute window")
-        if not self.eligibility:
-            raise InvalidStrategy("eligibility", "at least one rule is needed")
         seen: set[str] = set()
         rules: list[tuple[str, str]] = [
             (f"eligibility[{i}]", r.id) for i, r in enumerate(self.eligibility)
@@ -405,6 +416,34 @@ def default_strategy() -> VisitStrategy:
     """The shipped default strategy, read from ``default_strategy.toml`` beside this module."""
     text = resources.files(__package__).joinpath("default_strategy.toml").read_text("utf-8")
     return VisitStrategy.from_toml_text(text)
+
+
+SHIPPED_STRATEGIES = ("default", "balance_first", "dpd_first", "random", "calls_only")
+"""The strategies shipped as data: ``default`` (``default_strategy.toml``) and the strategy lab's
+comparisons (``strategies/<name>.toml``)."""
+
+
+def shipped_strategy(name: str) -> VisitStrategy:
+    """A shipped strategy by name (:data:`SHIPPED_STRATEGIES`).
+
+    The lab's strategies are overlays of the default: each top-level key of
+    ``strategies/<name>.toml`` replaces the default's, and the keys of its ``[priority]`` table
+    replace the default's priority keys (a sub-table such as ``lift`` is replaced whole).
+    """
+    if name not in SHIPPED_STRATEGIES:
+        raise InvalidStrategy("name", f"no shipped strategy {name!r}; known: {SHIPPED_STRATEGIES}")
+    if name == "default":
+        return default_strategy()
+    folder = resources.files(__package__).joinpath("strategies")
+    try:
+        overlay = tomllib.loads(
+            folder.joinpath(f"{name}.toml").read_text("utf-8"), parse_float=Decimal
+        )
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidStrategy("toml", f"{name}.toml: {exc}") from None
+    mapping = default_strategy().to_mapping()
+    priority = {**mapping["priority"], **overlay.pop("priority", {})}
+    return VisitStrategy.from_mapping({**mapping, **overlay, "priority": priority})
 
 
 # --- reading plain values -------------------------------------------------------------------
@@ -544,6 +583,8 @@ _WEIGHT_FIELDS: dict[str, Converter] = {
     "principal_weight": _decimal,
     "borrower_asked_factor": _decimal,
     "prize_unit_yuan": _decimal,
+    "dpd_weight": _decimal,
+    "random_weight": _decimal,
 }
 
 
