@@ -20,19 +20,33 @@ def personas(db):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(request):
     """Every test starts with empty caches: the local-memory cache lives as long as the process,
-    so login throttling counts, cached policies and the like would leak from test to test."""
+    so cached policies and the like would leak from test to test. The database cache (login
+    throttling) is rolled back with a test's transaction; a test that commits (a live server's)
+    empties it when it ends."""
     from django.conf import settings
 
     if not settings.configured:  # engine tests run without Django (-p no:django)
         yield
         return
     from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
 
     for cache in caches.all():
-        cache.clear()
+        if not isinstance(cache, DatabaseCache):
+            cache.clear()
+    marker = request.node.get_closest_marker("django_db")
+    commits = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    blocker = request.getfixturevalue("django_db_blocker") if commits else None
     yield
+    if blocker is not None:
+        with blocker.unblock():
+            for cache in caches.all():
+                if isinstance(cache, DatabaseCache):
+                    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -114,19 +114,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One process: local memory. Several web workers or machines share login throttling (and any
-# other cached counter) only through Redis: set REDIS_URL (or CACHE_URL=redis://...).
+# The default cache is each process's own memory (cached policies and the like). Login
+# throttling must be counted once for every web process and machine: its cache is Redis when
+# REDIS_URL (or CACHE_URL=redis://...) is set, else a table of the database they all share.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+_REDIS = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else None
+)
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
-        if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": _REDIS or {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": _REDIS
+    or {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fieldvisit_cache"},
 }
-# Login throttling: this many failures per username and address lock them for the window.
+# Login throttling (apps/accounts/throttle.py): this many failures for a username from one
+# address lock the pair for the window; this many for a username from anywhere lock the username
+# for the base time, doubled for each further lock within a day, up to the maximum (a browser
+# the user has logged in from before is not held by the username lock).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("LOGIN_USERNAME_FAILURE_LIMIT", "10"))
+LOGIN_LOCK_BASE_SECONDS = int(os.environ.get("LOGIN_LOCK_BASE_SECONDS", "60"))
+LOGIN_LOCK_MAX_SECONDS = int(os.environ.get("LOGIN_LOCK_MAX_SECONDS", str(15 * 60)))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from fieldvisit.apps.accounts.views import home
+from fieldvisit.apps.accounts.views import AdminLoginView, home
 from fieldvisit.apps.common.views import healthz
 
 admin.site.site_header = _("fieldvisit administration")
@@ -23,6 +23,8 @@ urlpatterns = [
     path("tasks/", include("fieldvisit.apps.followup.urls")),
     path("legal/", include("fieldvisit.apps.legal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its login goes through the product's throttle.
+    path("admin/login/", AdminLoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/", include("fieldvisit.api.urls")),
 ]

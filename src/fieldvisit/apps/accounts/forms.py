@@ -1,32 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from fieldvisit.apps.accounts import throttle
 
 
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
-        "locked": _("Too many failed attempts. Try again later."),
-    }
+class ThrottledLoginMixin:
+    """The login throttle (:mod:`.throttle`) around an authentication form's ``clean``: the same
+    counts for the product's login page and the admin's."""
 
-    def clean(self) -> dict[str, object]:
+    request: Any
+    cleaned_data: dict[str, Any]
+    error_messages: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         ip = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if throttle.login_is_locked(username, ip):
+        trusted = throttle.device_is_trusted(self.request, username)
+        if throttle.login_is_locked(username, ip, trusted_device=trusted):
             # Checked before the password, so a locked account cannot be probed further.
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
-            cleaned = super().clean()
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except forms.ValidationError:
-            if throttle.login_failed(username, ip) == settings.LOGIN_FAILURE_LIMIT:
+            if throttle.login_failed(username, ip):
                 _audit_lock(username, ip)
             raise
         throttle.login_succeeded(username, ip)
         return cleaned
+
+
+LOCKED = _("Too many failed attempts. Try again later.")
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
+        "locked": LOCKED,
+    }
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (staff only), throttled like the product's."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "locked": LOCKED}
 
 
 def _audit_lock(username: str, ip: str | None) -> None:
