@@ -126,6 +126,27 @@ def test_bulk_assignment_from_the_list(client, world, book):
     assert CollectionCase.objects.get(pk=book["other_branch"]).agent == world.users["agent_b1"]
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "https://evil.example/x",
+        "/\\evil.example/x",
+        "\\\\evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_assignment_never_redirects_off_site(client, world, book, target):
+    response = client.post(
+        reverse("cases:assign"),
+        {"case": [book["m3_futian"]], "agent": world.users["agent_a2"].pk, "next": target},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:list")
+
+
 def test_an_agent_cannot_bulk_assign(client, world, book):
     client.force_login(world.users["agent_a1"])
 

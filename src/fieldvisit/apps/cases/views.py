@@ -48,6 +48,7 @@ from fieldvisit.apps.cases.selectors import (
 from fieldvisit.apps.cases.transitions import allowed_next, waits_for_promise
 from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.common.redirects import safe_next
 from fieldvisit.apps.delinquency.models import Classification
 
 PAGE_SIZE = 50
@@ -92,9 +93,7 @@ def case_assign(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AssignForm(request.POST, user=user)
     ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
-    back = request.POST.get("next") or reverse("cases:list")
-    if not back.startswith("/"):
-        back = reverse("cases:list")
+    back = safe_next(request, reverse("cases:list"))
     if not form.is_valid() or not ids:
         messages.error(request, _t("Choose cases and a team or an agent."))
         return redirect(back)
