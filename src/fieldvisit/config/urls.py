@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldvisit.apps.accounts.views import AdminLoginView, home
 from fieldvisit.apps.common.views import healthz
+from fieldvisit.apps.visits import pwa
 
 admin.site.site_header = _("fieldvisit administration")
 admin.site.site_title = _("fieldvisit")
@@ -11,6 +12,9 @@ admin.site.site_title = _("fieldvisit")
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # The phone app: the worker's scope is the whole site; the manifest names it (visits/pwa.py).
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("accounts/", include("fieldvisit.apps.accounts.urls")),
     path("cases/", include("fieldvisit.apps.cases.urls")),
     path("planning/", include("fieldvisit.apps.planning.urls")),

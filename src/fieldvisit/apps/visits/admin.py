@@ -4,6 +4,7 @@ from fieldvisit.apps.common.admin import register_read_only
 from fieldvisit.apps.visits.models import (
     CheckIn,
     FollowUpTask,
+    HeldSubmission,
     MoneyLine,
     PromiseToPay,
     ReportPhoto,
@@ -13,5 +14,13 @@ from fieldvisit.apps.visits.models import (
 )
 
 register_read_only(
-    Visit, VisitEvent, CheckIn, VisitReport, MoneyLine, ReportPhoto, PromiseToPay, FollowUpTask
+    Visit,
+    VisitEvent,
+    CheckIn,
+    VisitReport,
+    MoneyLine,
+    ReportPhoto,
+    PromiseToPay,
+    FollowUpTask,
+    HeldSubmission,
 )

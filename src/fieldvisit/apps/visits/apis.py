@@ -8,9 +8,12 @@ the user's scope is 404. Validation errors come back per field:
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -25,15 +28,18 @@ from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.visits import services
 from fieldvisit.apps.visits.brief import visit_brief
 from fieldvisit.apps.visits.inputs import AmendInput, CheckInInput, ReportInput
-from fieldvisit.apps.visits.models import CheckIn, FollowUpTask, TaskState
+from fieldvisit.apps.visits.models import CheckIn, FollowUpTask, HeldKind, TaskState
+from fieldvisit.apps.visits.reassignment import SubmissionHeld, submission_hold
 from fieldvisit.apps.visits.selectors import (
     report_feed,
     report_get_for_user,
     visit_current_report,
+    visit_for_submission,
     visit_get_for_user,
     visits_on,
 )
 from fieldvisit.apps.visits.services import Position
+from fieldvisit.apps.visits.uploads import PhotoRejected, check_photo
 from fieldvisit.apps.visits.views import map_links, on_team
 
 
@@ -85,6 +91,12 @@ class ReportOutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     def get_url(self, report: Any) -> str:
         return reverse("visits:report_detail", args=[report.pk])
+
+
+class HeldSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    held_id = serializers.IntegerField()
 
 
 def _invalid(errors: Any) -> ValidationError:
@@ -182,15 +194,31 @@ class VisitCheckInApi(APIView):
         speed_kmh = serializers.FloatField(allow_null=True)
         reason = serializers.CharField()
 
-    @extend_schema(request=CheckInInput, responses={201: OutputSerializer, 200: OutputSerializer})
+    @extend_schema(
+        request=CheckInInput,
+        responses={201: OutputSerializer, 200: OutputSerializer, 409: HeldSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        """201 with the check-in; 200 with the same one when its client id was seen before."""
-        visit = visit_get_for_user(request.user, pk)
+        """201 with the check-in; 200 with the same one when its client id was seen before;
+        409 when the visit was reassigned away from the sender's team meanwhile (kept)."""
+        visit, reassigned = visit_for_submission(request.user, pk)
         form = CheckInInput(data=request.data)
         if not form.is_valid():
             raise _invalid(form.errors)
         data = form.validated_data
         client_id = data.get("client_id")
+        if reassigned:
+            return _held(
+                submission_hold(
+                    visit=visit,
+                    user=request.user,
+                    kind=HeldKind.CHECK_IN,
+                    client_id=client_id or uuid.uuid4(),
+                    data=cast("Mapping[str, Any]", request.data),
+                    device_at=data.get("device_at"),
+                    ip=request_ip(request),
+                )
+            )
         seen = (
             client_id is not None and CheckIn.objects.filter(client_generated_id=client_id).exists()
         )
@@ -218,6 +246,20 @@ class VisitCheckOutApi(APIView):
         return Response(VisitRowSerializer(visit).data)
 
 
+def _held(held: SubmissionHeld) -> Response:
+    return Response(
+        {"detail": str(held.message), "code": held.code, **held.extra},
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _client_id(data: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(data.get("client_id", "")))
+    except ValueError:
+        return None
+
+
 def _submitted(result: services.Submitted) -> Response:
     data = dict(ReportOutputSerializer(result.report).data)
     data["referrals"] = services.crisis_referrals() if result.referral else []
@@ -225,13 +267,44 @@ def _submitted(result: services.Submitted) -> Response:
 
 
 class VisitReportSubmitApi(APIView):
-    """201 with the new report; 200 with the same report when its client id was seen before."""
+    """201 with the new report; 200 with the same report when its client id was seen before
+    (whatever the fields say now: a resend after a lost answer is answered, not re-judged);
+    409 when the visit was reassigned away from the sender's team meanwhile (kept for the
+    manager, not filed)."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=ReportInput, responses={201: ReportOutputSerializer})
+    @extend_schema(
+        request=ReportInput,
+        responses={201: ReportOutputSerializer, 200: ReportOutputSerializer, 409: HeldSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        visit = visit_get_for_user(request.user, pk)
+        visit, reassigned = visit_for_submission(request.user, pk)
+        client_id = _client_id(request.data)
+        if client_id is not None:
+            filed = services.report_by_client_id(visit=visit, client_id=client_id)
+            if filed is not None:
+                return _submitted(services.Submitted(filed, False, False))
+        if reassigned:
+            if client_id is None:
+                raise _invalid({"client_id": [_("Missing client id.")]})
+            photos = []
+            for upload in request.FILES.getlist("photos"):
+                try:
+                    photos.append(check_photo(upload))
+                except PhotoRejected:
+                    continue
+            return _held(
+                submission_hold(
+                    visit=visit,
+                    user=request.user,
+                    kind=HeldKind.REPORT,
+                    client_id=client_id,
+                    data=cast("Mapping[str, Any]", request.data),
+                    photos=photos,
+                    ip=request_ip(request),
+                )
+            )
         form = ReportInput(data=request.data)
         if not form.is_valid():
             raise _invalid(form.errors)

@@ -35,6 +35,10 @@ class VisitStatus(models.TextChoices):
 class VisitEventKind(models.TextChoices):
     CREATED = "created", _("Created from the plan")
     STATUS = "status", _("Status changed")
+    # A manager gave the planned visit to another team (data: from_team, to_team, reason).
+    REASSIGNED = "reassigned", _("Reassigned to another team")
+    # Something arrived for it from a team it was taken from, and was kept (data: held).
+    HELD = "held", _("Submission kept for the manager")
 
 
 class Outcome(models.TextChoices):
@@ -484,6 +488,66 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name or ""
+
+
+class HeldKind(models.TextChoices):
+    CHECK_IN = "check_in", _("Check-in")
+    REPORT = "report", _("Report")
+
+
+class HeldStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting the manager")
+    REVIEWED = "reviewed", _("Seen by the manager")
+
+
+class HeldSubmission(TimeStampedModel):
+    """A check-in or report that arrived for a visit no longer its sender's: a phone without a
+    signal saved the day's route, and a manager reassigned the visit before what was recorded
+    there reached the server. It is not filed on the visit (the new team's record is the
+    visit's), and not lost either: it is kept as it came, with both clocks, for the manager.
+    """
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="held_submissions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=HeldKind.choices)
+    # The phone's id for it: a resend is the same submission.
+    client_generated_id = models.UUIDField(_("client id"), unique=True)
+    received_at = models.DateTimeField(_("received at"))
+    device_at = models.DateTimeField(_("made at (phone)"), null=True, blank=True)
+    reason = models.CharField(_("why kept"), max_length=24, default="visit_reassigned")
+    # What the phone sent, field by field as it came (and, for a check-in, the distance).
+    data = models.JSONField(_("as sent"), default=dict)
+    # Photos stored through the storage API: [{"name", "sha256", "content_type", "size"}].
+    photos = models.JSONField(_("photos"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HeldStatus.choices, default=HeldStatus.OPEN
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("kept submission")
+        verbose_name_plural = _("kept submissions")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"], name="held_status_received")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for visit {self.visit_id} by {self.user_id}"
 
 
 class PromiseStatus(models.TextChoices):

@@ -25,10 +25,13 @@ from fieldvisit.apps.planning.models import PlanStatus
 from fieldvisit.apps.visits.models import (
     CheckIn,
     FollowUpTask,
+    HeldStatus,
+    HeldSubmission,
     PromiseToPay,
     ReportPhoto,
     TaskState,
     Visit,
+    VisitEventKind,
     VisitReport,
     VisitStatus,
 )
@@ -65,6 +68,51 @@ def visit_get_for_user(user: Any, pk: object) -> Visit:
         )
     except (Visit.DoesNotExist, ValueError) as exc:
         raise Http404("No such visit") from exc
+
+
+def visit_for_submission(user: Any, pk: object) -> tuple[Visit, bool]:
+    """The visit ``user`` sends a check-in or report for, and whether it was reassigned away
+    from their team since their phone saved it (then what they send is kept, not filed).
+    Neither in their scope nor taken from their team: :class:`~django.http.Http404`."""
+    try:
+        return visit_get_for_user(user, pk), False
+    except Http404:
+        if not getattr(user, "team_id", None):
+            raise
+    taken = (
+        Visit.objects.filter(
+            pk=int(str(pk)),
+            events__kind=VisitEventKind.REASSIGNED,
+            events__data__from_team=user.team_id,
+        )
+        .select_related("case__loan__borrower", "team")
+        .first()
+    )
+    if taken is None:
+        raise Http404("No such visit")
+    return taken, True
+
+
+def may_reassign(user: Any, visit: Visit) -> bool:
+    """Administrators, the manager of the visit's branch and its team's lead."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    team = visit.team
+    if user.role == Role.MANAGER and user.branch_id and user.branch_id == team.branch_id:
+        return True
+    return bool(team.lead_id == user.pk)
+
+
+def held_for_user(user: Any, *, open_only: bool = True) -> QuerySet[HeldSubmission]:
+    """Submissions kept for the manager on visits in ``user``'s scope, newest first."""
+    held = HeldSubmission.objects.filter(visit__in=visits_for_user(user).values("pk"))
+    if open_only:
+        held = held.filter(status=HeldStatus.OPEN)
+    return held.select_related("visit__case__loan__borrower", "visit__team", "user").order_by(
+        "-received_at", "-id"
+    )
 
 
 def visits_on(user: Any, day: dt.date) -> QuerySet[Visit]:

@@ -423,6 +423,11 @@ def crisis_referrals() -> list[dict[str, str]]:
     )
 
 
+def report_by_client_id(*, visit: Visit, client_id: uuid.UUID) -> VisitReport | None:
+    """The report filed under ``client_id`` for ``visit``, if any (a resend asks for it)."""
+    return _existing(client_id, visit)
+
+
 def _existing(client_id: uuid.UUID, visit: Visit) -> VisitReport | None:
     report = VisitReport.objects.filter(client_generated_id=client_id).first()
     if report is not None and report.visit_id != visit.pk:

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,8 +28,9 @@ from fieldvisit.apps.accounts.roles import Role
 from fieldvisit.apps.audit.services import audit_record, request_ip
 from fieldvisit.apps.common.clock import business_date
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.organisation.models import Team
 from fieldvisit.apps.remedies.services import may_make as may_make_remedy
-from fieldvisit.apps.visits import services, sfs
+from fieldvisit.apps.visits import reassignment, services, sfs
 from fieldvisit.apps.visits.brief import is_chinese, purpose_label, visit_brief
 from fieldvisit.apps.visits.inputs import AmendInput, ReportInput
 from fieldvisit.apps.visits.models import (
@@ -45,8 +47,11 @@ from fieldvisit.apps.visits.models import (
     VisitStatus,
 )
 from fieldvisit.apps.visits.photos import photo_display
+from fieldvisit.apps.visits.pwa import saving_for_offline
 from fieldvisit.apps.visits.selectors import (
     check_ins_to_review,
+    held_for_user,
+    may_reassign,
     may_review_check_ins,
     photo_get_for_user,
     report_feed,
@@ -74,6 +79,21 @@ def map_links(visit: Visit) -> dict[str, str]:
 
 def on_team(user: Any, visit: Visit) -> bool:
     return bool(user.team_id == visit.team_id or visit.agents.filter(pk=user.pk).exists())
+
+
+def offline_pages(user: Any, visits: list[Visit]) -> list[str]:
+    """The pages the phone keeps for a day without a signal: the route, and for each visit of
+    the user's own team its brief and, until it is reported, its report form. Nothing of other
+    teams, even for a lead who sees them: only what the user will visit."""
+    own = [visit for visit in visits if on_team(user, visit)]
+    if not own:
+        return []
+    pages = [reverse("visits:today")]
+    for visit in own:
+        pages.append(reverse("visits:detail", args=[visit.pk]))
+        if visit.status not in DONE:
+            pages.append(reverse("visits:report", args=[visit.pk]))
+    return pages
 
 
 @never_cache
@@ -111,6 +131,7 @@ def today(request: HttpRequest) -> HttpResponse:
         request,
         "visits/today.html",
         {
+            "offline_pages": offline_pages(user, visits),
             "day": day,
             "rows": rows,
             "done": done,
@@ -131,14 +152,20 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     borrower = visit.case.loan.borrower
     team_member = on_team(request.user, visit)
     if team_member:
-        # The visiting team needs the exact address; reading it is recorded like any reveal.
+        # The visiting team needs the exact address; reading it is recorded like any reveal,
+        # saving it on the phone for a day without a signal too.
         audit_record(
             user=request.user,
             action="visit.brief",
             object_type="borrower",
             object_id=borrower.pk,
             fields=["home_address"],
-            reason=_t("Visit #%(id)s brief") % {"id": visit.pk},
+            reason=(
+                _t("Visit #%(id)s brief, saved on the phone for use offline")
+                if saving_for_offline(request)
+                else _t("Visit #%(id)s brief")
+            )
+            % {"id": visit.pk},
             ip=request_ip(request),
         )
     return render(
@@ -152,10 +179,69 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": map_links(visit),
             "report": visit_current_report(visit),
             "check_in": getattr(visit, "check_in", None),
+            "evidence": services.evidence_policy(),
+            "reassign_to": (
+                Team.objects.filter(branch_id=visit.team.branch_id)
+                .exclude(pk=visit.team_id)
+                .order_by("code")
+                if visit.status == VisitStatus.PLANNED and may_reassign(request.user, visit)
+                else None
+            ),
+            "held": (
+                list(held_for_user(request.user, open_only=False).filter(visit=visit))
+                if may_reassign(request.user, visit)
+                else []
+            ),
             "referrals": services.crisis_referrals(),
             "chinese": is_chinese(),
         },
     )
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager or lead gives today's planned visit to another team of the branch."""
+    visit = visit_get_for_user(request.user, pk)
+    team = Team.objects.filter(
+        pk=request.POST.get("team") or 0, branch_id=visit.team.branch_id
+    ).first()
+    if team is None:
+        messages.error(request, _t("Choose a team of the same branch."))
+        return redirect("visits:detail", pk=visit.pk)
+    try:
+        reassignment.visit_reassign(
+            visit=visit,
+            team=team,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+            ip=request_ip(request),
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _t("The visit is now %(team)s's.") % {"team": team})
+    return redirect("visits:detail", pk=visit.pk)
+
+
+@login_required
+@require_POST
+def held_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a kept submission reviewed, with a note."""
+    held = held_for_user(request.user, open_only=False).filter(pk=pk).first()
+    if held is None:
+        raise Http404("No such submission")
+    try:
+        reassignment.held_submission_review(
+            held=held, user=request.user, note=request.POST.get("note", ""), ip=request_ip(request)
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _t("Marked reviewed."))
+    if request.POST.get("back") == "visit":
+        return redirect("visits:detail", pk=held.visit_id)
+    return redirect("visits:feed")
 
 
 @login_required
@@ -396,5 +482,9 @@ def feed(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "visits/feed.html",
-        {"reports": report_feed(request.user), "check_ins": check_ins},
+        {
+            "reports": report_feed(request.user),
+            "check_ins": check_ins,
+            "held": list(held_for_user(request.user)) if check_ins is not None else [],
+        },
     )
