@@ -296,6 +296,13 @@ def test_a_strategy_may_keep_the_seven_day_rule_even_when_the_borrower_asks() ->
             "The case is with the legal team; collectors do not visit.",
         ),
         (
+            {"escalation_recommended": True},
+            "EX-ESCALATION",
+            ExclusionKind.ESCALATION_RECOMMENDED,
+            "Escalation to legal is recommended and awaits a manager's decision; no more "
+            "pre-legal visits until then.",
+        ),
+        (
             {"complaint_open": True},
             "EX-COMPLAINT",
             ExclusionKind.COMPLAINT_OPEN,

@@ -72,6 +72,7 @@ def test_the_default_strategy_lists_its_rules_in_priority_order() -> None:
         ("FV-VULN-01", "vulnerable", True),
         ("FV-HOLD-01", "hardship_hold", True),
         ("EX-LEGAL", "legal_stage", False),
+        ("EX-ESCALATION", "escalation_recommended", True),
         ("EX-COMPLAINT", "complaint_open", False),
         ("EX-NO-ADDRESS", "address_unknown", False),
     ]
@@ -208,7 +209,7 @@ def _drop_vulnerable(mapping: dict[str, Any]) -> None:
         (_set("exclusions/1/days", 7), "exclusions[1].days"),
         (_set("exclusions/0/days", 0), "exclusions[0].days"),
         (_set("exclusions/0/explain_en", "Visited in {weeks} weeks"), "exclusions[0].explain_en"),
-        (_set("exclusions/5/overridable", True), "exclusions[5].overridable"),
+        (_set("exclusions/6/overridable", True), "exclusions[6].overridable"),
         (_set("exclusions/4/kind", "legal_stage"), "exclusions[4].kind"),
         (_set("priority/lift/M3/remedy_signing", "1.5"), "priority.lift.M3.remedy_signing"),
         (_delete("priority/lift/M3/pre_legal_notice"), "priority.lift.M3.pre_legal_notice"),

@@ -192,6 +192,7 @@ class ContactAttemptOutputSerializer(serializers.Serializer):  # type: ignore[ty
     target = serializers.CharField()
     outcome = serializers.CharField()
     visitors = serializers.IntegerField(allow_null=True)
+    borrower_asked_visit = serializers.BooleanField()
     note = serializers.CharField()
     overridden_rules = serializers.ListField(child=serializers.CharField())
     override_reason = serializers.CharField()

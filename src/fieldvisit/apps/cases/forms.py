@@ -170,7 +170,9 @@ class ContactAttemptForm(forms.Form):
         label=_("People on the visit"), min_value=1, max_value=9, required=False, initial=2
     )
     borrower_requested_visit = forms.BooleanField(
-        label=_("The borrower asked for this visit"), required=False
+        label=_("The borrower asked for a visit"),
+        required=False,
+        help_text=_("On a call: they asked to be visited. On a visit: it was at their request."),
     )
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

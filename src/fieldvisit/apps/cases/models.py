@@ -236,6 +236,9 @@ class ContactAttempt(models.Model):
     contact_number = models.CharField(_("number"), max_length=20, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=ContactOutcome.choices)
     visitors = models.PositiveSmallIntegerField(_("people on the visit"), null=True, blank=True)
+    # The borrower asked to be visited (on a call: "come and see me"; on a visit attempt: this
+    # visit was at their request). The planner reads it (EL-ASKED) until a visit is made after it.
+    borrower_asked_visit = models.BooleanField(_("the borrower asked for a visit"), default=False)
     note = models.TextField(_("note"), blank=True)
     # A manager's override of the rules listed, with the reason (also in the audit log).
     override_by = models.ForeignKey(

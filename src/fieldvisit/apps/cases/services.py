@@ -653,6 +653,7 @@ def contact_attempt_record(
         contact_number=contact_number,
         outcome=outcome,
         visitors=visitors,
+        borrower_asked_visit=borrower_requested_visit,
         note=note,
         override_by=user if overridden else None,
         overridden_rules=overridden,

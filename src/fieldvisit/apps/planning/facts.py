@@ -1,11 +1,13 @@
 """What the planner reads from the database, mapped once into the engines' frozen inputs.
 
-* :func:`case_facts` — cases + latest snapshot + contact attempts + last visit → ``CaseFacts``;
+* :func:`case_facts` — cases + latest snapshot + contact attempts + last visit + promise +
+  remedy + open complaint + pending escalation + the borrower's request → ``CaseFacts``;
+* :func:`visit_requests` — the borrower's latest request for a visit not yet met, and the record
+  it comes from (a contact attempt or a visit report);
 * :func:`team_specs` — teams + members' profiles + valid certifications → ``TeamSpec``;
 * :func:`prior_visits` — visits made or planned (approved plans), per borrower.
 
-A few scoring facts have no source yet: promises, remedies, complaints and the borrower's request
-for a visit arrive with the visits issue; until then they read as absent.
+Every source is read for all the cases at once (a query or two each), never per case.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from fieldvisit.apps.accounts.models import User
 from fieldvisit.apps.accounts.roles import Role
@@ -25,15 +29,23 @@ from fieldvisit.apps.cases.models import (
     ContactOutcome,
 )
 from fieldvisit.apps.delinquency.models import DelinquencySnapshot
+from fieldvisit.apps.followup.services import promise_grace_days
+from fieldvisit.apps.legal.models import LegalCase, LegalStatus
+from fieldvisit.apps.loans.models import Product
 from fieldvisit.apps.organisation.models import Team
 from fieldvisit.apps.planning.models import DepotChoice, PlanStatus, PlanStop
 from fieldvisit.apps.planning.problem import DEFAULT_SPEEDS_KMH, TeamSpec, time_seconds, zone
-from fieldvisit.apps.training.models import Certification
+from fieldvisit.apps.remedies.models import RemedyProposal, RemedyStatus
+from fieldvisit.apps.remedies.tracking import remedy_accept_days
+from fieldvisit.apps.training.models import Certification, Complaint, ComplaintStatus
 from fieldvisit.apps.training.selectors import certified_agents, suspended_agents
+from fieldvisit.apps.visits.models import PromiseStatus, PromiseToPay, VisitReport
 from fieldvisit.engines.routing import GeoPoint
 from fieldvisit.engines.scoring import (
     CaseFacts,
     ContactResult,
+    FollowUp,
+    FollowUpStatus,
     PreferredWindow,
     RemoteContact,
     VisitStrategy,
@@ -42,6 +54,28 @@ from fieldvisit.engines.scoring import (
 # Remote attempts older than this do not count for any default rule (14 days) or the outcome.
 CONTACT_LOOKBACK_DAYS = 60
 VISIT_LOOKBACK_DAYS = 400
+# A request for a visit older than this, and not met, has gone stale: the planner stops reading it.
+REQUEST_LOOKBACK_DAYS = 30
+
+
+class RequestSource(StrEnum):
+    """Where the borrower's request for a visit is recorded."""
+
+    CONTACT = "contact"
+    """A contact attempt (a call, SMS or visit attempt) marked "the borrower asked for a visit"."""
+    REPORT = "report"
+    """A visit report marked "the borrower asked us to come back"."""
+
+
+@dataclass(frozen=True)
+class VisitRequest:
+    """The borrower's latest request for a visit that no visit has met yet."""
+
+    at: dt.datetime
+    source: RequestSource
+    record_id: int
+    channel: str
+    """For a contact attempt its channel (``call``, ``sms``, ``visit``); ``visit`` for a report."""
 
 
 def _result(outcome: str) -> ContactResult:
@@ -94,7 +128,10 @@ def case_facts(
     DPD, bucket and amounts come from the case's latest snapshot (the nightly batch of the day
     before); remote contacts from the borrower's calls and SMS of the last
     :data:`CONTACT_LOOKBACK_DAYS` days; the last visit from visit attempts and approved plans up
-    to ``day``. Nothing dated after ``day`` is read (the engine refuses facts from the future).
+    to ``day``; the promise (followup), the remedy (remedies, per loan), an open complaint
+    (training), a recommended escalation awaiting a decision (legal), the borrower's pending
+    request for a visit (:func:`visit_requests`) and the product. Nothing dated after ``day`` is
+    read (the engine refuses facts from the future). Twelve queries or so, whatever the number.
     """
     local = zone()
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=local)
@@ -120,6 +157,16 @@ def case_facts(
             RemoteContact(moment.astimezone(local).date(), channel, _result(outcome))
         )
     visits = prior_visits(borrower_ids, day, lookback_visits, exclude_plan=exclude_plan)
+    products = _product_codes(cases)
+    promises = _promises(cases, day, end)
+    remedies = _remedies(cases, day)
+    complaints = _open_complaints(borrower_ids, day)
+    escalating = set(
+        LegalCase.objects.filter(
+            case_id__in=[c.pk for c in cases], status=LegalStatus.RECOMMENDED
+        ).values_list("case_id", flat=True)
+    )
+    requests = visit_requests(cases, day, exclude_plan=exclude_plan)
     out: list[CaseFacts] = []
     for case in cases:
         borrower = case.loan.borrower
@@ -148,13 +195,167 @@ def case_facts(
                 location=location,
                 last_visit_on=last_visit,
                 remote_contacts=tuple(contacts.get(borrower.pk, ())),
+                promise=promises.get(case.pk),
+                remedy=remedies.get(case.loan_id),
+                product=products.get(case.loan.product_id, ""),
                 vulnerable=case.vulnerable,
                 hardship_hold=case.hardship_hold,
                 legal_stage=case.status == CaseStatus.LEGAL,
+                complaint_open=borrower.pk in complaints,
+                escalation_recommended=case.pk in escalating,
+                borrower_asked_visit=case.pk in requests,
                 preferred_window=preferred,
             )
         )
     return out
+
+
+def _product_codes(cases: Sequence[CollectionCase]) -> dict[int, str]:
+    ids = {c.loan.product_id for c in cases}
+    return dict(Product.objects.filter(pk__in=ids).values_list("pk", "code"))
+
+
+def _promises(
+    cases: Sequence[CollectionCase], day: dt.date, end: dt.datetime
+) -> dict[int, FollowUp]:
+    """Per case, the promise to follow up: the open promise due first; else the latest decided.
+
+    A broken or partly kept promise was decided at the end of its grace days (the nightly batch
+    marks it then), so that is the day it was broken.
+    """
+    grace = dt.timedelta(days=promise_grace_days())
+    rows = (
+        PromiseToPay.objects.filter(case_id__in=[c.pk for c in cases], report__submitted_at__lt=end)
+        .order_by("case_id", "due_on", "id")
+        .values_list("case_id", "due_on", "status")
+    )
+    open_: dict[int, FollowUp] = {}
+    decided: dict[int, FollowUp] = {}
+    for case_id, due_on, status in rows:
+        if status == PromiseStatus.OPEN:
+            open_.setdefault(case_id, FollowUp(due_on, FollowUpStatus.OPEN))
+        elif status == PromiseStatus.KEPT:
+            decided[case_id] = FollowUp(due_on, FollowUpStatus.KEPT)
+        else:  # broken, partly kept
+            broken_on = min(due_on + grace, day)
+            decided[case_id] = FollowUp(due_on, FollowUpStatus.BROKEN, broken_on)
+    return {**decided, **open_}
+
+
+def _remedies(cases: Sequence[CollectionCase], day: dt.date) -> dict[int, FollowUp]:
+    """Per loan, the remedy to follow up (remedies belong to the loan: a broken one may be
+    recorded on the case before the loan's current one).
+
+    - approved, waiting for the borrower's signature → open, due on the signing deadline: the
+      acceptance days after the approval, and before the new schedule's first due date;
+    - broken (an instalment of the new schedule went unpaid) → broken on the day it was marked;
+    - applied and kept → kept: collection pauses while the borrower keeps to it (no visit).
+    A proposal still waiting for a checker is not the borrower's to sign yet.
+    """
+    accept = dt.timedelta(days=remedy_accept_days())
+    local = zone()
+    rows = RemedyProposal.objects.filter(
+        loan_id__in={c.loan_id for c in cases},
+        status__in=[RemedyStatus.APPROVED, RemedyStatus.APPLIED, RemedyStatus.BROKEN],
+    ).order_by("loan_id", "created_at", "id")
+    out: dict[int, FollowUp] = {}
+    for proposal in rows:
+        if proposal.status == RemedyStatus.APPROVED and proposal.decided_at is not None:
+            deadline = proposal.decided_at.astimezone(local).date() + accept
+            option = proposal.chosen
+            if option and option.get("first_due"):
+                first_due = dt.date.fromisoformat(str(option["first_due"]))
+                deadline = min(deadline, first_due - dt.timedelta(days=1))
+            out[proposal.loan_id] = FollowUp(deadline, FollowUpStatus.OPEN)
+        elif proposal.status == RemedyStatus.BROKEN and proposal.tracked_on is not None:
+            broken_on = min(proposal.tracked_on, day)
+            out[proposal.loan_id] = FollowUp(proposal.tracked_on, FollowUpStatus.BROKEN, broken_on)
+        elif proposal.status == RemedyStatus.APPLIED:
+            # Kept so far: nothing falls due for a visit (the day is when it took effect).
+            out[proposal.loan_id] = FollowUp(proposal.applied_on or day, FollowUpStatus.KEPT)
+    return out
+
+
+def _open_complaints(borrower_ids: Iterable[int], day: dt.date) -> set[int]:
+    """Borrowers with a complaint received on or before ``day`` and not resolved, whether it
+    names their case or a visit to it."""
+    ids = list(borrower_ids)
+    complaints = Complaint.objects.filter(status=ComplaintStatus.OPEN, received_on__lte=day)
+    on_case = complaints.filter(case__loan__borrower_id__in=ids).values_list(
+        "case__loan__borrower_id", flat=True
+    )
+    on_visit = complaints.filter(visit__case__loan__borrower_id__in=ids).values_list(
+        "visit__case__loan__borrower_id", flat=True
+    )
+    return set(on_case) | set(on_visit)
+
+
+def visit_requests(
+    cases: Sequence[CollectionCase], day: dt.date, *, exclude_plan: int | None = None
+) -> dict[int, VisitRequest]:
+    """Per case, the borrower's latest request for a visit, if no visit met it yet.
+
+    A request is a contact attempt marked "the borrower asked for a visit" or a visit report
+    marked "asked us to come back", made in the :data:`REQUEST_LOOKBACK_DAYS` days up to the end
+    of ``day``. It is met by a later visit: a visit attempt recorded after it, or a stop of an
+    approved plan (other than ``exclude_plan``) on a later day (a stop of the same day was
+    planned before the borrower asked). A visit attempt made at the borrower's request is the
+    request and its visit at once: it asks for nothing more.
+    """
+    local = zone()
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=local)
+    since = end - dt.timedelta(days=REQUEST_LOOKBACK_DAYS + 1)
+    ids = [c.pk for c in cases]
+    asked = ContactAttempt.objects.filter(
+        case_id__in=ids, borrower_asked_visit=True, attempted_at__gte=since, attempted_at__lt=end
+    ).exclude(channel=ContactChannel.VISIT)
+    reports = VisitReport.objects.filter(
+        visit__case_id__in=ids,
+        borrower_asked_visit=True,
+        submitted_at__gte=since,
+        submitted_at__lt=end,
+    )
+    found: dict[int, VisitRequest] = {}
+    rows = [
+        (case_id, VisitRequest(at, RequestSource.CONTACT, pk, channel))
+        for case_id, at, pk, channel in asked.values_list(
+            "case_id", "attempted_at", "pk", "channel"
+        )
+    ]
+    rows += [
+        (case_id, VisitRequest(at, RequestSource.REPORT, pk, ContactChannel.VISIT.value))
+        for case_id, at, pk in reports.values_list("visit__case_id", "submitted_at", "pk")
+    ]
+    for case_id, request in rows:
+        if case_id not in found or request.at > found[case_id].at:
+            found[case_id] = request
+    if not found:
+        return {}
+    borrower_of = {c.pk: c.loan.borrower_id for c in cases}
+    earliest = min(r.at for r in found.values())
+    met: dict[int, list[dt.datetime]] = defaultdict(list)
+    visited = ContactAttempt.objects.filter(
+        borrower_id__in=[borrower_of[pk] for pk in found],
+        channel=ContactChannel.VISIT,
+        attempted_at__gt=earliest,
+    ).values_list("borrower_id", "attempted_at")
+    for borrower_id, moment in visited:
+        met[borrower_id].append(moment)
+    stops = PlanStop.objects.filter(
+        case__loan__borrower_id__in=[borrower_of[pk] for pk in found],
+        route__plan__status=PlanStatus.APPROVED,
+        route__plan__date__gt=earliest.astimezone(local).date(),
+    )
+    if exclude_plan is not None:
+        stops = stops.exclude(route__plan_id=exclude_plan)
+    for borrower_id, plan_day in stops.values_list("case__loan__borrower_id", "route__plan__date"):
+        # A later day's stop meets the request: count it as that day's first moment.
+        met[borrower_id].append(dt.datetime.combine(plan_day, dt.time(0), tzinfo=local))
+    return {
+        case_id: request
+        for case_id, request in found.items()
+        if not any(moment > request.at for moment in met.get(borrower_of[case_id], []))
+    }
 
 
 def skills_on(

@@ -46,6 +46,12 @@ def remedy_grace_days() -> int:
     return int(getattr(settings, "REMEDY_GRACE_DAYS", DEFAULT_REMEDY_GRACE_DAYS))
 
 
+def remedy_accept_days() -> int:
+    """Days an approved remedy waits for the borrower's signature (the planner's signing
+    deadline reads it too)."""
+    return int(getattr(settings, "REMEDY_ACCEPT_DAYS", DEFAULT_ACCEPT_DAYS))
+
+
 def remedies_track_from_snapshot(as_of: dt.date, rows: Any) -> None:
     """Snapshot hook: mark applied remedies and lapse the stale pending ones (see the module)."""
     dpd_by_loan = _dpd_by_loan(rows)
@@ -197,7 +203,7 @@ def remedies_lapse(as_of: dt.date) -> int:
     """Lapse pending proposals the calendar overtook: the chosen schedule's first due date is
     on or before ``as_of``, or an approval waited more than the acceptance days. Returns the
     number lapsed."""
-    accept_days = int(getattr(settings, "REMEDY_ACCEPT_DAYS", DEFAULT_ACCEPT_DAYS))
+    accept_days = remedy_accept_days()
     lapsed = 0
     for proposal in _pending(as_of):
         option = proposal.chosen

@@ -85,6 +85,7 @@ class ReportOutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
     promise_date = serializers.DateField(allow_null=True)
     remedy_requested = serializers.CharField()
     next_step = serializers.CharField()
+    borrower_asked_visit = serializers.BooleanField()
     borrower_words = serializers.CharField()
     amendment_reason = serializers.CharField()
     url = serializers.SerializerMethodField()

@@ -111,6 +111,7 @@ class ReportInput(serializers.Serializer):  # type: ignore[type-arg]
     next_step = _choice(NextStep.choices, NextStep.NONE)
     next_step_date = serializers.DateField(required=False, allow_null=True)
     next_step_note = _text()
+    borrower_asked_visit = serializers.BooleanField(required=False, default=False)
     conduct_introduced = serializers.BooleanField(required=False, default=False)
     conduct_two_staff = serializers.BooleanField(required=False, default=False)
     conduct_no_third_party = serializers.BooleanField(required=False, default=False)

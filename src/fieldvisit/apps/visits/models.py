@@ -383,6 +383,11 @@ class VisitReport(models.Model):
     )
     next_step_date = models.DateField(_("next step on"), null=True, blank=True)
     next_step_note = models.TextField(_("next step note"), blank=True)
+    # The borrower asked the team to come back (the planner reads it: EL-ASKED, and the 7-day
+    # rule yields to it) until a later visit is made.
+    borrower_asked_visit = models.BooleanField(
+        _("the borrower asked to be visited again"), default=False
+    )
 
     conduct_introduced = models.BooleanField(
         _("introduced ourselves and the purpose"), default=False

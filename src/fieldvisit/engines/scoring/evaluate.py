@@ -253,6 +253,7 @@ def exclusion_applies(rule: ExclusionRule, facts: CaseFacts, as_of: date) -> boo
         ExclusionKind.VULNERABLE: facts.vulnerable,
         ExclusionKind.HARDSHIP_HOLD: facts.hardship_hold,
         ExclusionKind.LEGAL_STAGE: facts.legal_stage,
+        ExclusionKind.ESCALATION_RECOMMENDED: facts.escalation_recommended,
         ExclusionKind.COMPLAINT_OPEN: facts.complaint_open,
         ExclusionKind.ADDRESS_UNKNOWN: facts.location is None,
     }

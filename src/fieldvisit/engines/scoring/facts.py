@@ -114,6 +114,8 @@ class CaseFacts:
         remote_contacts: calls and SMS, any order.
         promise, remedy: the current promise to pay and remedy, if any.
         vulnerable, hardship_hold, legal_stage, complaint_open: case flags.
+        escalation_recommended: escalation to legal is recommended and a manager has not
+            decided yet (the case is not in the legal stage yet).
         borrower_asked_visit: the borrower asked to be visited.
         preferred_window: the borrower's preferred hours, if known.
         overrides: exclusion rule ids a manager overrode for this case (the caller audits them);
@@ -137,6 +139,7 @@ class CaseFacts:
     hardship_hold: bool = False
     legal_stage: bool = False
     complaint_open: bool = False
+    escalation_recommended: bool = False
     borrower_asked_visit: bool = False
     preferred_window: PreferredWindow | None = None
     overrides: frozenset[str] = frozenset()

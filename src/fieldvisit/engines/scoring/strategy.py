@@ -62,6 +62,9 @@ class ExclusionKind(StrEnum):
     VULNERABLE = "vulnerable"
     HARDSHIP_HOLD = "hardship_hold"
     LEGAL_STAGE = "legal_stage"
+    ESCALATION_RECOMMENDED = "escalation_recommended"
+    """Escalation to legal is recommended and awaits a manager's decision: the case is on its
+    way to legal, so collectors' (pre-legal) visits stop from that moment."""
     COMPLAINT_OPEN = "complaint_open"
     ADDRESS_UNKNOWN = "address_unknown"
 

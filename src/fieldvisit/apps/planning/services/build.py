@@ -25,7 +25,14 @@ from fieldvisit.apps.organisation.models import Branch, Team
 from fieldvisit.apps.planning.checks import (
     plan_check,
 )
-from fieldvisit.apps.planning.facts import case_facts, prior_visits, team_specs
+from fieldvisit.apps.planning.facts import (
+    RequestSource,
+    VisitRequest,
+    case_facts,
+    prior_visits,
+    team_specs,
+    visit_requests,
+)
 from fieldvisit.apps.planning.models import (
     LeftOutReason,
     PlanCandidateLeftOut,
@@ -41,6 +48,7 @@ from fieldvisit.apps.planning.problem import (
     VisitSpec,
     at,
     build_problem,
+    zone,
 )
 from fieldvisit.apps.planning.strategy import strategy_active, strategy_of
 from fieldvisit.engines.routing import (
@@ -158,6 +166,9 @@ def plan_build_branch(*, plan_id: int, branch_id: int, seconds: float) -> dict[s
         .order_by("pk")
     )
     facts = case_facts(cases, day)
+    # Where each pending request for a visit is recorded, for the briefs (the facts hold a flag).
+    asked = [c for c, f in zip(cases, facts, strict=True) if f.borrower_asked_visit]
+    requests = visit_requests(asked, day)
     screening = evaluate_all(facts, strategy, day)
     policy = compliance_policy()
     ahead = _visits_ahead(cases, day, policy.visit_interval_days)
@@ -224,7 +235,15 @@ def plan_build_branch(*, plan_id: int, branch_id: int, seconds: float) -> dict[s
         if route is not None:
             store_timing(route_row, route, day)
             PlanStop.objects.bulk_create(
-                _stop_row(route_row, position, stop, by_id[stop.visit_id], facts_by_id, strategy)
+                _stop_row(
+                    route_row,
+                    position,
+                    stop,
+                    by_id[stop.visit_id],
+                    facts_by_id,
+                    strategy,
+                    requests.get(int(stop.visit_id)),
+                )
                 for position, stop in enumerate(route.stops)
             )
     for case_id, reason in dropped.items():
@@ -264,8 +283,6 @@ def _visits_ahead(
     cases: Sequence[CollectionCase], day: dt.date, interval: int
 ) -> dict[int, dt.date]:
     """Cases whose borrower has a visit on an approved plan after ``day`` within ``interval``."""
-    from fieldvisit.apps.planning.problem import zone
-
     visits = prior_visits([c.loan.borrower_id for c in cases], day, interval)
     out: dict[int, dt.date] = {}
     for case in cases:
@@ -359,9 +376,10 @@ def _stop_row(
     candidate: Candidate,
     facts: dict[str, CaseFacts],
     strategy: VisitStrategy,
+    request: VisitRequest | None,
 ) -> PlanStop:
     day = route.plan.date
-    brief_zh, brief_en = stop_brief(candidate, facts[candidate.case_id], strategy)
+    brief_zh, brief_en = stop_brief(candidate, facts[candidate.case_id], strategy, request)
     return PlanStop(
         route=route,
         case_id=int(candidate.case_id),
@@ -400,9 +418,15 @@ _OUTCOME_TEXT = {
 }
 
 
-def stop_brief(candidate: Candidate, facts: CaseFacts, strategy: VisitStrategy) -> tuple[str, str]:
+def stop_brief(
+    candidate: Candidate,
+    facts: CaseFacts,
+    strategy: VisitStrategy,
+    request: VisitRequest | None = None,
+) -> tuple[str, str]:
     """The one-paragraph pre-visit brief, in Chinese and English: purpose, the case in figures,
-    the past contact, why this visit, the borrower's preferred time, care flags."""
+    the past contact, why this visit (with where the borrower asked for it), the borrower's
+    preferred time, care flags."""
     spec = strategy.purposes[candidate.purpose]
     outcome_zh, outcome_en = _OUTCOME_TEXT[past_outcome(facts)]
     window = candidate.windows[0]
@@ -420,6 +444,23 @@ def stop_brief(candidate: Candidate, facts: CaseFacts, strategy: VisitStrategy) 
         f"{outcome_en}.",
         candidate.explanation_en,
     ]
+    if request is not None:
+        when = request.at.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
+        if request.source is RequestSource.REPORT:
+            zh.append(f"借款人在 {when} 的外访中要求再次上门（外访报告 #{request.record_id}）。")
+            en.append(
+                f"The borrower asked for another visit at the visit of {when} "
+                f"(visit report #{request.record_id})."
+            )
+        else:
+            channel_zh = {"call": "电话", "sms": "短信"}.get(request.channel, request.channel)
+            zh.append(
+                f"借款人在 {when} 的{channel_zh}中要求上门（联系记录 #{request.record_id}）。"
+            )
+            en.append(
+                f"The borrower asked for a visit by {request.channel} at {when} "
+                f"(contact attempt #{request.record_id})."
+            )
     if candidate.window_source in (WindowSource.PREFERRED, WindowSource.CLIPPED):
         zh.append(f"借款人希望的拜访时间：{span}。")
         en.append(f"The borrower prefers visits {span}.")
