@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0003_photo_display_copy_no_cash'),
+        ('visits', '0004_reassigned_and_kept'),
     ]
 
     operations = [
