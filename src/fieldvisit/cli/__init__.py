@@ -17,6 +17,7 @@ VERB_MODULES: tuple[str, ...] = (
     "fieldvisit.cli.generate",
     "fieldvisit.cli.schedule",
     "fieldvisit.cli.assess",
+    "fieldvisit.cli.remedy_options",
     "fieldvisit.cli.batch",
     "fieldvisit.cli.import_",
     "fieldvisit.cli.plan",

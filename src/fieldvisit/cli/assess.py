@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -21,6 +21,7 @@ from fieldvisit.engines.delinquency import (
     DelinquencyPolicy,
     InvalidField,
     Loan,
+    Method,
     Payment,
     assess,
     build_schedule,
@@ -30,8 +31,17 @@ TERM_NAMES = {name: name for name in ("principal", "annual_rate", "months", "met
 KNOWN_KEYS = {*TERM_NAMES, "payments", "policy", "restructured_on"}
 
 
-def read_loan(path: Path) -> tuple[Loan, DelinquencyPolicy]:
-    """The loan and policy in the JSON file at ``path``; bad input exits with one line."""
+class LoanInput(NamedTuple):
+    """What a loan file holds: the loan with its payments, its repayment method, the policy."""
+
+    loan: Loan
+    method: Method
+    policy: DelinquencyPolicy
+
+
+def read_loan(path: Path) -> LoanInput:
+    """The loan, its method and policy in the JSON file at ``path``; bad input exits with one
+    line."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except OSError as exc:
@@ -78,7 +88,7 @@ def read_loan(path: Path) -> tuple[Loan, DelinquencyPolicy]:
             None if restructured_on is None else parse_date("restructured_on", restructured_on)
         ),
     )
-    return loan, policy
+    return LoanInput(loan, terms.method, policy)
 
 
 def assessment_json(result: Assessment) -> dict[str, Any]:
@@ -126,7 +136,7 @@ def command(loan_file: str | None, as_of: str | None, as_json: bool) -> None:
     if as_of is None:
         fail("--as-of: missing")
     day = parse_date("--as-of", as_of)
-    loan, policy = read_loan(Path(loan_file))
+    loan, _, policy = read_loan(Path(loan_file))
     result = assess(loan, day, policy)
     if as_json:
         echo_json(assessment_json(result))

@@ -253,6 +253,12 @@ VISIT_EVIDENCE_POLICY: dict[str, object] = {
 }
 # Largest claim (yuan) a role may approve without its own ApprovalLimit row; None: no cap.
 REMEDY_APPROVAL_LIMITS = {"manager": "300000.00", "admin": None}
+# The lender as a party to the borrower's letters (remedy agreements): its legal entity, never
+# the collection branch that worked the case (docs/configuration.md).
+LENDER_LEGAL_NAME = os.environ.get("LENDER_LEGAL_NAME", "示例消费金融有限公司")
+LENDER_LEGAL_NAME_EN = os.environ.get("LENDER_LEGAL_NAME_EN", "Example Consumer Finance Co., Ltd.")
+LENDER_REGISTRATION_NO = os.environ.get("LENDER_REGISTRATION_NO", "")  # 统一社会信用代码
+LENDER_ADDRESS = os.environ.get("LENDER_ADDRESS", "")
 PROMISE_GRACE_DAYS = int(os.environ.get("PROMISE_GRACE_DAYS", "3"))
 REMEDY_GRACE_DAYS = int(os.environ.get("REMEDY_GRACE_DAYS", "3"))
 # TrueType CJK fonts for PDFs, first found wins (Debian's fonts-wqy-microhei / -zenhei).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import override_settings
 from fieldvisit import pdf
 from fieldvisit.apps.remedies import services
 from fieldvisit.apps.remedies.letters import agreement_letter_pdf
+from fieldvisit.engines.restructuring import Affordability, Line
 from tests.apps.remedies.conftest import AFTER_ILLNESS, AS_OF
 
 needs_poppler = pytest.mark.skipif(
@@ -56,6 +58,72 @@ def test_the_letter_has_chinese_text_and_the_schedule(world, tmp_path: Path):
         check=True,
     )
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+def letter_text(letter: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(letter)
+    return subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+@needs_poppler
+@override_settings(
+    LENDER_LEGAL_NAME="深圳前海示例消费金融有限公司",
+    LENDER_LEGAL_NAME_EN="Qianhai Example Consumer Finance Co., Ltd.",
+    LENDER_REGISTRATION_NO="91440300MA5EXAMPLE",
+)
+def test_the_letter_names_the_lenders_legal_entity_not_the_branch(world, tmp_path: Path):
+    text = letter_text(agreement_letter_pdf(chosen_proposal(world)), tmp_path)
+
+    assert "深圳前海示例消费金融有限公司" in text
+    assert "91440300MA5EXAMPLE" in text
+    assert world.loan.branch.name not in text  # "A 分行" worked the case; it is not a party
+
+
+@needs_poppler
+def test_the_letter_shows_the_borrower_only_what_is_theirs(world, tmp_path: Path):
+    proposal = chosen_proposal(world)
+
+    text = letter_text(agreement_letter_pdf(proposal), tmp_path)
+
+    chosen = proposal.chosen
+    # what they pay, what is waived: theirs
+    assert "931.11" in text
+    assert "50.56" in text  # the penalty waived
+    # the lender's reasoning: not theirs
+    for lenders_own in (
+        "履约概率",
+        "chance of success",
+        "诉讼",
+        "courts",
+        "预期回收现值",
+        "expected value",
+        chosen["expected_value"],
+        chosen["legal_value"],
+        f"{float(chosen['success_probability']) * 100:.2f}%",
+    ):
+        assert lenders_own not in text, lenders_own
+
+
+@needs_poppler
+def test_a_referral_letter_confirms_the_pause_and_changes_no_schedule(world, tmp_path: Path):
+    maker = world.users["agent_a1"]
+    broke = Affordability(
+        income=(Line("income_benefits", Decimal("5300.00")),),
+        fixed_costs=(Line("fixed_home", Decimal("6750.00")),),
+    )
+    proposal = services.remedy_proposal_create(
+        case=world.case, user=maker, as_of=AS_OF, affordability=broke
+    )
+    services.remedy_propose(proposal=proposal, user=maker, option_key=proposal.options[0]["key"])
+
+    text = letter_text(agreement_letter_pdf(proposal), tmp_path)
+
+    assert "困难帮扶转介确认书" in text
+    assert "2025-05-02至2025-08-02" in text
+    assert "The repayment schedule is unchanged" in text
 
 
 def test_a_missing_font_is_a_clear_error(world, monkeypatch):

@@ -22,7 +22,9 @@ from fieldvisit.apps.remedies.models import (
     RemedyProposal,
     RemedyStatus,
 )
+from fieldvisit.apps.visits.models import FollowUpTask, TaskKind
 from fieldvisit.engines import delinquency
+from fieldvisit.engines.restructuring import Affordability, Line
 from tests.apps.remedies.conftest import AFTER_ILLNESS, AS_OF
 from tests.factories import PaymentFactory
 
@@ -282,3 +284,50 @@ class TestAcceptAndApply:
         loan = Loan.objects.get(pk=world.loan.pk)
         assert (loan.schedule_version, loan.restructured_on) == (1, None)
         assert not Installment.objects.filter(loan=loan, version=2).exists()
+
+
+class TestReferral:
+    """Income below spending and no recovery in sight: nothing fits, the borrower is referred."""
+
+    def referral(self, world) -> RemedyProposal:
+        broke = Affordability(
+            income=(Line("income_benefits", D("5300.00")),),
+            fixed_costs=(Line("fixed_home", D("6750.00")),),
+        )
+        return services.remedy_proposal_create(
+            case=world.case, user=world.users["agent_a1"], as_of=AS_OF, affordability=broke
+        )
+
+    def test_the_referral_is_the_recommended_option_and_changes_no_schedule(self, world):
+        proposal = self.referral(world)
+
+        best = proposal.options[0]
+        assert (best["remedy"], best["rank"], best["months"]) == ("referral", 1, 3)
+        assert (best["schedule"], best["first_due"], best["installments"]) == ([], None, 0)
+        assert best["title_zh"] == "转介困难帮扶，暂停催收3个月"
+
+    def test_applying_it_pauses_collection_and_books_the_review(self, world):
+        proposal = self.referral(world)
+        services.remedy_propose(
+            proposal=proposal, user=world.users["agent_a1"], option_key=proposal.options[0]["key"]
+        )
+        services.remedy_approve(proposal=proposal, user=world.users["manager_a"], reason="病中")
+        services.remedy_accept(
+            proposal=proposal,
+            user=world.users["agent_a1"],
+            accepted_on=dt.date(2025, 5, 2),
+            channel=AcceptanceChannel.PHONE,
+        )
+
+        services.remedy_apply(
+            proposal=proposal, user=world.users["agent_a1"], on=dt.date(2025, 5, 2)
+        )
+
+        proposal.refresh_from_db()
+        world.case.refresh_from_db()
+        world.loan.refresh_from_db()
+        assert (proposal.status, proposal.new_version, proposal.tracking) == ("applied", None, "")
+        assert (world.loan.schedule_version, world.loan.restructured_on) == (1, None)
+        assert (world.case.status, world.case.hardship_hold) == (CaseStatus.REMEDY_ACTIVE, True)
+        review = FollowUpTask.objects.get(case=world.case, kind=TaskKind.REMEDY_REVIEW)
+        assert (review.due_on, review.assignee) == (dt.date(2025, 8, 2), world.users["agent_a1"])

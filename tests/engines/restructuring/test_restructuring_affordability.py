@@ -11,6 +11,7 @@ from fieldvisit.engines.restructuring import (
     Affordability,
     Line,
     disposable_income,
+    limit_after_recovery,
     payment_limit,
 )
 
@@ -58,6 +59,30 @@ def test_a_negative_disposable_income_gives_a_zero_limit() -> None:
     assert payment_limit(broke, D("0.5")) == D("0.00")
 
 
+def test_without_a_recovery_the_limit_after_it_is_the_limit_now() -> None:
+    broke = household(income=(Line("sick pay", D("1000.00")),))
+
+    assert limit_after_recovery(broke, D("0.5"), D("1992.86")) == D("0.00")
+
+
+def test_a_recovery_of_unknown_income_brings_back_the_regular_instalment() -> None:
+    broke = household(income=(Line("sick pay", D("1000.00")),), recovery_months=3)
+
+    # back at work, the borrower can pay what they paid before the illness
+    assert limit_after_recovery(broke, D("0.5"), D("1992.86")) == D("1992.86")
+
+
+def test_a_known_income_after_recovery_is_judged_by_the_same_rule() -> None:
+    broke = household(
+        income=(Line("sick pay", D("1000.00")),),
+        recovery_months=3,
+        income_after_recovery=D("6000.00"),
+    )
+
+    # (6,000.00 − 3,600.00 of costs) × 0.5
+    assert limit_after_recovery(broke, D("0.5"), D("1992.86")) == D("1200.00")
+
+
 @pytest.mark.parametrize(
     ("build", "message"),
     [
@@ -68,6 +93,11 @@ def test_a_negative_disposable_income_gives_a_zero_limit() -> None:
         (
             lambda: household(lump_sum_available=D("-5.00")),
             r"^lump_sum_available: must be a Decimal",
+        ),
+        (lambda: household(recovery_months=-1), r"^recovery_months: must be an integer 0 … 120"),
+        (
+            lambda: household(income_after_recovery=D("0.001")),
+            r"^income_after_recovery: must be a Decimal of whole cents",
         ),
     ],
 )

@@ -5,10 +5,15 @@ January 2024) who paid 14 instalments on time, then fell ill and missed those of
 2025-04-15: on 2025-05-01 the loan is 47 days past due (M2). The visit found the income down to
 sick pay and the spouse's salary. When the engine compares the remedies, then it recommends a term
 extension whose payment fits half of the disposable income, and the books balance.
+
+The same borrower with nothing to spare (income 5,300.00 against spending of 6,750.00) gets a
+true payment holiday followed by an extension sized to the income expected after recovery, or,
+with no recovery in sight, a referral: never a menu without a humane option.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +30,7 @@ from fieldvisit.engines.delinquency import (
 from fieldvisit.engines.restructuring import (
     DEFAULT_POLICY,
     Affordability,
+    Claim,
     Line,
     Reason,
     Recommendation,
@@ -91,18 +97,98 @@ def test_the_engine_recommends_a_term_extension_that_fits(result: Recommendation
     assert result.summary_en.startswith("Offer first: Term extension by 36 months")
 
 
-def test_only_term_extensions_fit_and_the_rest_say_why(result: Recommendation) -> None:
-    recommended = [(o.remedy, o.plan.months, o.payment) for o in result.recommended]
-
-    # 31 months is the shortest extension that fits 1,000.00
-    assert recommended == [
-        (Remedy.TERM_EXTENSION, 36, D("931.11")),
-        (Remedy.TERM_EXTENSION, 31, D("999.54")),
+def test_extensions_fit_and_so_do_holidays_followed_by_one(result: Recommendation) -> None:
+    recommended = [
+        (o.remedy, o.plan.months, o.plan.extension, o.payment) for o in result.recommended
     ]
-    for verdict in result.verdicts[2:]:
-        assert Reason.UNAFFORDABLE in verdict.reasons
+
+    # A holiday of interest only (391.80 a month) is followed by the shortest extension that
+    # brings the payments within 1,000.00: a holiday never means full payments.
+    assert recommended == [
+        (Remedy.TERM_EXTENSION, 36, None, D("931.11")),
+        (Remedy.PAYMENT_HOLIDAY, 3, 34, D("999.54")),
+        (Remedy.PAYMENT_HOLIDAY, 2, 33, D("999.54")),
+    ]
+    holiday = result.recommended[1].plan
+    assert [i.payment for i in holiday.schedule[:4]] == [D("391.80")] * 3 + [D("999.54")]
+    assert result.verdicts[1].explanation_zh.startswith(
+        "推荐第2：3个月内只还利息，之后最高月供999.54元在借款人可承受额度1,000.00元以内"
+    )
+    for verdict in result.verdicts[3:]:
+        assert verdict.reasons  # outranked, or unaffordable
         assert verdict.explanation_en.startswith("Not recommended: ")
         assert verdict.explanation_zh.startswith("不推荐：")
+
+
+# The borrower of the issue: income 5,300.00, spending 6,750.00, nothing to spare.
+SPENDING_ABOVE_INCOME = Affordability(
+    income=(Line("sick pay and spouse's salary", D("5300.00")),),
+    fixed_costs=(Line("rent, medicines, food, school", D("6750.00")),),
+)
+
+
+def options_for(affordability: Affordability) -> Recommendation:
+    loan = illness_loan()
+    state = loan_state(loan, assess(loan, AS_OF), TERMS.method)
+    return recommend(evaluate_options(state, affordability, DEFAULT_POLICY))
+
+
+def test_with_nothing_to_spare_a_recovery_in_three_months_gets_a_true_holiday() -> None:
+    result = options_for(replace(SPENDING_ABOVE_INCOME, recovery_months=3))
+
+    best = result.verdicts[0]
+    plan = best.option.plan
+    assert disposable_income(SPENDING_ABOVE_INCOME) == D("-1450.00")
+    assert (best.rank, plan.remedy, plan.months, plan.extension) == (
+        1,
+        Remedy.PAYMENT_HOLIDAY,
+        3,
+        7,
+    )
+    # Nothing at all for three months, then payments within what the borrower paid before the
+    # illness (1,992.86), with the penalty and compound interest waived.
+    assert [i.payment for i in plan.schedule[:4]] == [D("0.00")] * 3 + [D("1925.32")]
+    assert (best.option.payment, best.option.limit) == (D("1925.39"), D("1992.86"))
+    assert plan.reconciliation.waived == Claim(penalty=D("50.56"), compound=D("12.22"))
+    assert plan.reconciliation.balanced
+    assert best.option.affordable
+    assert best.option.within_cap
+    assert (
+        best.title_en == "Payment holiday of 3 months (nothing to pay), term extended by 7 months"
+    )
+    assert best.explanation_en.startswith(
+        "Recommended, rank 1: nothing to pay for 3 months, then the largest monthly payment "
+        "1,925.39 fits the borrower's limit once their income recovers of 1,992.86"
+    )
+
+
+def test_the_income_after_recovery_sizes_the_extension() -> None:
+    result = options_for(
+        replace(SPENDING_ABOVE_INCOME, recovery_months=3, income_after_recovery=D("9000.00"))
+    )
+
+    plan = result.recommended[0].plan
+    # (9,000.00 − 6,750.00) × 0.5 = 1,125.00 a month once recovered
+    assert (plan.remedy, plan.months, plan.extension) == (Remedy.PAYMENT_HOLIDAY, 3, 29)
+    assert result.recommended[0].limit == D("1125.00")
+    assert max(i.payment for i in plan.schedule) <= D("1125.00")
+
+
+def test_with_nothing_to_spare_and_no_recovery_in_sight_the_borrower_is_referred() -> None:
+    result = options_for(SPENDING_ABOVE_INCOME)
+
+    best = result.verdicts[0]
+    assert (best.rank, best.option.remedy, best.option.plan.months) == (1, Remedy.REFERRAL, 3)
+    assert best.option.plan.schedule == ()
+    assert best.title_zh == "转介困难帮扶，暂停催收3个月"
+    assert result.summary_zh.startswith("没有还款方案在借款人目前的承受能力之内：建议转介困难帮扶")
+    # The holidays are still on the menu, and none of them asks full payments while it lasts.
+    holidays = [v for v in result.verdicts if v.option.remedy is Remedy.PAYMENT_HOLIDAY]
+    assert [v.option.plan.months for v in holidays] == [3, 2, 1]
+    for verdict in holidays:
+        plan = verdict.option.plan
+        assert all(not i.payment for i in plan.schedule[: plan.months])
+        assert Reason.UNAFFORDABLE in verdict.reasons
 
 
 def test_the_extension_reconciles_to_the_cent(result: Recommendation) -> None:

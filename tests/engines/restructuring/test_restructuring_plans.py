@@ -36,6 +36,7 @@ from fieldvisit.engines.restructuring import (
     loan_state,
     reamortise,
     reconcile,
+    referral,
     settlement,
     settlement_amount,
     split_evenly,
@@ -140,12 +141,66 @@ def test_an_interest_only_holiday_then_re_amortises_over_the_remaining_term(
     )
 
     # holiday: 3,000.00 × 1 % = 30.00; then 30.603 / 0.0201 = 1,522.537… → 1,522.54 over 2 months
-    assert plan.months == 1
+    assert (plan.months, plan.extension) == (1, 1)  # the maturity moves out by the holiday
     assert rows(plan.schedule) == [
         ("2025-05-15", "0.00", "30.00", "0.00", "0.00", "0.00"),
         ("2025-06-15", "1492.54", "30.00", "50.00", "0.00", "0.00"),
         ("2025-07-15", "1507.46", "15.07", "50.00", "0.00", "0.00"),
     ]
+
+
+def test_a_holiday_is_followed_by_the_shortest_extension_whose_payments_fit(
+    state: LoanState,
+) -> None:
+    policy = replace(only(DEFAULT_POLICY, Remedy.PAYMENT_HOLIDAY), max_holiday_months=1)
+
+    (plan,) = build_plans(state, policy, Means(limit=D("800.00"), lump_sum=D("0.00")))
+
+    # +1 month would ask 1,572.54 after the holiday, +2 months 1,053.41; +3 is the first ≤ 800.00:
+    # 3,000.00 over 4 months at 1 %, 768.84 + 25.00 of carried interest = 793.84
+    assert (plan.months, plan.extension) == (1, 3)
+    assert rows(plan.schedule) == [
+        ("2025-05-15", "0.00", "30.00", "0.00", "0.00", "0.00"),
+        ("2025-06-15", "738.84", "30.00", "25.00", "0.00", "0.00"),
+        ("2025-07-15", "746.23", "22.61", "25.00", "0.00", "0.00"),
+        ("2025-08-15", "753.69", "15.15", "25.00", "0.00", "0.00"),
+        ("2025-09-15", "761.24", "7.61", "25.00", "0.00", "0.00"),
+    ]
+    assert plan.reconciliation.waived == Claim(penalty=D("20.00"), compound=D("2.00"))
+    assert plan.reconciliation.balanced
+
+
+def test_a_holiday_asks_nothing_when_even_the_interest_does_not_fit(state: LoanState) -> None:
+    policy = replace(only(DEFAULT_POLICY, Remedy.PAYMENT_HOLIDAY), max_holiday_months=1)
+
+    # The borrower can spare 20.00 a month: the 30.00 of interest does not fit, so the holiday
+    # asks nothing, and no extension brings the payments after it within 20.00 either.
+    (plan,) = build_plans(state, policy, Means(limit=D("20.00"), lump_sum=D("0.00")))
+
+    assert plan.schedule[0].payment == D("0.00")
+    assert plan.extension == DEFAULT_POLICY.max_extension_months
+    assert plan.monthly_payment > D("20.00")
+
+
+def test_after_the_recovery_the_payments_are_sized_to_the_recovered_limit(
+    state: LoanState,
+) -> None:
+    policy = replace(only(DEFAULT_POLICY, Remedy.PAYMENT_HOLIDAY), max_holiday_months=1)
+    # Nothing to spare for a month, 900.00 a month once the borrower is back at work.
+    means = Means(limit=D("0.00"), lump_sum=D("0.00"), recovery_months=1, limit_after=D("900.00"))
+
+    (plan,) = build_plans(state, policy, means)
+
+    # The holiday's 30.00 of interest is deferred, interest-free: +7.50 on each of 4 instalments.
+    assert (plan.months, plan.extension) == (1, 3)
+    assert [i.payment for i in plan.schedule] == [
+        D("0.00"),
+        D("801.34"),
+        D("801.34"),
+        D("801.34"),
+        D("801.35"),
+    ]
+    assert means.fits(plan.schedule)
 
 
 def test_a_holiday_without_payment_defers_its_interest_interest_free(state: LoanState) -> None:
@@ -160,6 +215,17 @@ def test_a_holiday_without_payment_defers_its_interest_interest_free(state: Loan
     assert plan.schedule[0].payment == D("0.00")
     assert [i.interest for i in plan.schedule] == [D("0.00"), D("45.00"), D("30.07")]
     assert plan.new_interest == D("75.07")  # 30.00 + 30.00 + 15.07: nothing charged on the 30.00
+
+
+def test_a_referral_changes_no_schedule_and_restructures_nothing(state: LoanState) -> None:
+    plan = referral(state, 3)
+
+    assert (plan.remedy, plan.months, plan.schedule) == (Remedy.REFERRAL, 3, ())
+    assert plan.monthly_payment == D("0.00")
+    assert plan.reconciliation.before == Claim()
+    assert plan.reconciliation.balanced
+    # it is never built as a plan: evaluate_options adds it when nothing else fits
+    assert build_plans(state, only(DEFAULT_POLICY, Remedy.REFERRAL), ROOMY) == ()
 
 
 def test_rate_reductions_keep_the_term_and_stop_at_the_floor(state: LoanState) -> None:

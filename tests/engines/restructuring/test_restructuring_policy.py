@@ -22,6 +22,8 @@ def test_defaults_offer_every_remedy_with_the_documented_limits() -> None:
     assert policy.max_holiday_months == 3
     assert policy.interest_treatment is Treatment.CARRY
     assert policy.charges_treatment is Treatment.WAIVE
+    assert policy.hardship_charges_treatment is Treatment.WAIVE  # a holiday waives the charges
+    assert policy.referral_hold_months == 3
     assert policy.reamortise_method is Method.EQUAL_INSTALLMENT
 
 
@@ -77,7 +79,9 @@ def test_from_toml_names_a_missing_table(tmp_path: Path) -> None:
         ({"affordable_share": 0.5}, r"^affordable_share: expected str, int or Decimal"),
         ({"affordable_share": "1.5"}, r"^affordable_share: must be a Decimal share"),
         ({"affordable_share": "0"}, r"^affordable_share: must be above 0"),
-        ({"max_holiday_months": 4}, r"^max_holiday_months: must be between 1 and 3"),
+        ({"max_holiday_months": 13}, r"^max_holiday_months: must be between 1 and 12"),
+        ({"referral_hold_months": 0}, r"^referral_hold_months: must be between 1 and 12"),
+        ({"hardship_charges_treatment": "keep"}, r"^hardship_charges_treatment: must be one of"),
         ({"catch_up_months": []}, r"^catch_up_months: must be a non-empty tuple"),
         ({"catch_up_months": [0]}, r"^catch_up_months: must be between 1 and 600"),
         ({"allowed_remedies": ["moratorium"]}, r"^allowed_remedies: remedies are"),

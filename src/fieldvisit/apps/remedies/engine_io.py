@@ -222,8 +222,10 @@ def verdict_as_json(verdict: Verdict) -> dict[str, Any]:
         "total_cost": str(plan.total_cost),
         "new_interest": str(plan.new_interest),
         "installments": len(plan.schedule),
-        "first_due": plan.schedule[0].due_date.isoformat(),
-        "last_due": plan.schedule[-1].due_date.isoformat(),
+        # A referral changes no schedule: no dates.
+        "first_due": plan.schedule[0].due_date.isoformat() if plan.schedule else None,
+        "last_due": plan.schedule[-1].due_date.isoformat() if plan.schedule else None,
+        "extension": plan.extension,
         "schedule": [
             {
                 "number": i.number,

@@ -1,19 +1,32 @@
 """The remedy agreement letter (还款计划调整协议): bilingual, one PDF, from the proposal's snapshot.
 
-It states the parties, the claim being restructured, the chosen remedy with the engine's
-explanation, what is waived, the new schedule, the conditions and the observation period, and
-leaves room for both signatures. Everything comes from the stored option, so the letter the
-borrower signs matches what the checker approved.
+The letter is the borrower's: it names the lender's legal entity (``settings.LENDER_LEGAL_NAME``
+and its registration number and address, docs/configuration.md), never the collection branch that
+worked the case, and says only what is theirs to know: the debt restructured, what they will pay
+and when, what is waived, the conditions, the observation period, and room for both signatures.
+The lender's own reasoning (the chance the plan is kept, its value against a lawsuit) stays on
+the proposal page. Everything comes from the stored option, so the letter the borrower signs
+matches what the checker approved.
+
+A referral changes no schedule: its letter confirms the pause in collection, until when, and who
+will contact the borrower.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
 
 from fieldvisit.apps.cases.pii import borrower_masked
 from fieldvisit.apps.remedies.models import RemedyProposal
+from fieldvisit.engines.delinquency.schedule import add_months
 from fieldvisit.pdf import Document, yuan
+
+REFERRAL = "referral"
+HOLIDAY = "payment_holiday"
 
 
 def restructured_from(proposal: RemedyProposal) -> dt.date:
@@ -21,14 +34,28 @@ def restructured_from(proposal: RemedyProposal) -> dt.date:
     return proposal.as_of + dt.timedelta(days=1)
 
 
+def lender_lines() -> list[tuple[str, str]]:
+    """The lender as a party: its legal name (Chinese and English), registration number and
+    address, as configured."""
+    name = settings.LENDER_LEGAL_NAME
+    if settings.LENDER_LEGAL_NAME_EN:
+        name = f"{name}（{settings.LENDER_LEGAL_NAME_EN}）"
+    rows = [("贷款机构 Lender", name)]
+    if settings.LENDER_REGISTRATION_NO:
+        rows.append(("统一社会信用代码 Registration No.", settings.LENDER_REGISTRATION_NO))
+    if settings.LENDER_ADDRESS:
+        rows.append(("住所 Address", settings.LENDER_ADDRESS))
+    return rows
+
+
 def agreement_letter_pdf(proposal: RemedyProposal) -> bytes:
     """The agreement letter of ``proposal`` (which must have a chosen option) as PDF bytes."""
     option = proposal.chosen
     if option is None:
         raise ValueError("proposal: no option chosen")
+    if option["remedy"] == REFERRAL:
+        return _referral_letter(proposal, option)
     loan = proposal.loan
-    borrower = loan.borrower
-    masked = borrower_masked(borrower)
     claim = proposal.claim
     waived = option["reconciliation"]["waived"]
     discount = option["reconciliation"]["discount"]
@@ -39,15 +66,7 @@ def agreement_letter_pdf(proposal: RemedyProposal) -> bytes:
     doc.paragraph(
         f"编号 No. {proposal.pk} · 贷款 Loan {loan.loan_no} · {proposal.as_of.isoformat()}"
     )
-    doc.heading("一、当事人 Parties")
-    doc.key_values(
-        [
-            ("贷款机构 Lender", f"{loan.branch.name}"),
-            ("借款人 Borrower", f"{borrower.name}（{borrower.borrower_no}）"),
-            ("身份证号 ID number", masked.id_number),
-            ("贷款编号 Loan number", loan.loan_no),
-        ]
-    )
+    _parties(doc, proposal)
     doc.heading(f"二、截至{proposal.as_of.isoformat()}的欠款 The debt at the end of that day")
     doc.table(
         [
@@ -63,13 +82,13 @@ def agreement_letter_pdf(proposal: RemedyProposal) -> bytes:
     )
     doc.heading("三、调整方案 The remedy")
     doc.paragraph(f"{option['title_zh']} · {option['title_en']}")
-    doc.paragraph(option["explanation_zh"])
-    doc.paragraph(option["explanation_en"])
     relief = Decimal(waived["total"]) + Decimal(discount["total"])
     doc.key_values(
         [
-            ("月供（最高）Largest payment", yuan(option["payment"])),
+            *_holiday_lines(option),
+            ("每期应还（最高）Largest payment", yuan(option["payment"])),
             ("期数 Instalments", str(option["installments"])),
+            ("首期 / 末期 First / last due", f"{option['first_due']} / {option['last_due']}"),
             ("还款总额 Total to pay", yuan(option["total_cost"])),
             ("方案新增利息 New interest", yuan(option["new_interest"])),
             (
@@ -119,7 +138,37 @@ def agreement_letter_pdf(proposal: RemedyProposal) -> bytes:
         f"3. An instalment unpaid beyond the grace days means the remedy is not kept; the lender "
         f"will contact the borrower and may take other steps."
     )
-    doc.heading("六、签署 Signatures")
+    _signatures(doc)
+    return doc.render(lambda page: f"还款计划调整协议 Remedy agreement #{proposal.pk} · {page}")
+
+
+def _parties(doc: Document, proposal: RemedyProposal) -> None:
+    borrower = proposal.loan.borrower
+    doc.heading("一、当事人 Parties")
+    doc.key_values(
+        [
+            *lender_lines(),
+            ("借款人 Borrower", f"{borrower.name}（{borrower.borrower_no}）"),
+            ("身份证号 ID number", borrower_masked(borrower).id_number),
+            ("贷款编号 Loan number", proposal.loan.loan_no),
+        ]
+    )
+
+
+def _holiday_lines(option: dict[str, Any]) -> list[tuple[str, str]]:
+    """For a payment holiday: how many instalments it covers and what each of them asks."""
+    if option["remedy"] != HOLIDAY or not option["schedule"]:
+        return []
+    months = int(option["months"] or 0)
+    during = yuan(option["schedule"][0]["payment"])
+    return [
+        ("还款假期 Payment holiday", f"前{months}期 first {months} instalment(s)"),
+        ("假期内每期应还 Each holiday instalment", during),
+    ]
+
+
+def _signatures(doc: Document) -> None:
+    doc.heading("签署 Signatures")
     doc.spacer(10)
     doc.key_values(
         [
@@ -127,4 +176,29 @@ def agreement_letter_pdf(proposal: RemedyProposal) -> bytes:
             ("机构（盖章）Lender (seal)", "\n\n日期 Date:"),
         ]
     )
-    return doc.render(lambda page: f"还款计划调整协议 Remedy agreement #{proposal.pk} · {page}")
+
+
+def _referral_letter(proposal: RemedyProposal, option: dict[str, Any]) -> bytes:
+    start = restructured_from(proposal)
+    until = add_months(start, int(option["months"] or 0))
+    doc = Document(f"困难帮扶转介确认书 Hardship referral #{proposal.pk}")
+    doc.title_block("困难帮扶转介确认书 · Hardship referral")
+    doc.paragraph(
+        f"编号 No. {proposal.pk} · 贷款 Loan {proposal.loan.loan_no} · {proposal.as_of.isoformat()}"
+    )
+    _parties(doc, proposal)
+    doc.heading("二、转介与暂停催收 The referral and the pause")
+    doc.paragraph(f"{option['title_zh']} · {option['title_en']}")
+    doc.paragraph(
+        f"自{start.isoformat()}至{until.isoformat()}，机构暂停对本贷款的催收联系和上门拜访，"
+        f"并将借款人转介至困难帮扶（债务咨询、社会救助或医疗救助）。原还款计划不变；"
+        f"暂停期满前机构将与借款人联系，根据届时的收支情况共同商定还款安排。"
+    )
+    doc.paragraph(
+        f"From {start.isoformat()} to {until.isoformat()} the lender pauses collection calls and "
+        f"visits on this loan and refers the borrower to hardship support (debt advice, social "
+        f"or medical assistance). The repayment schedule is unchanged; before the pause ends the "
+        f"lender will contact the borrower to agree repayments on their income and spending then."
+    )
+    _signatures(doc)
+    return doc.render(lambda page: f"困难帮扶转介确认书 Hardship referral #{proposal.pk} · {page}")

@@ -29,7 +29,7 @@ from fieldvisit.apps.cases.models import (
     CollectionCase,
 )
 from fieldvisit.apps.cases.selectors import led_team_ids
-from fieldvisit.apps.cases.services import case_transition
+from fieldvisit.apps.cases.services import case_set_flags, case_transition
 from fieldvisit.apps.cases.transitions import is_allowed as case_may_move
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
@@ -51,8 +51,10 @@ from fieldvisit.apps.remedies.models import (
     Tracking,
 )
 from fieldvisit.apps.remedies.transitions import is_allowed
+from fieldvisit.apps.visits.models import FollowUpTask, TaskKind
 from fieldvisit.engines.delinquency.errors import InvalidField
-from fieldvisit.engines.restructuring import Affordability
+from fieldvisit.engines.delinquency.schedule import add_months
+from fieldvisit.engines.restructuring import Affordability, Remedy
 
 AUDIT_CREATE = "remedy.create"
 AUDIT_PROPOSE = "remedy.propose"
@@ -458,6 +460,8 @@ def remedy_apply(
     option = proposal.chosen
     if option is None:
         raise ApplicationError(_("No option was chosen."), code="no_option")
+    if option["remedy"] == Remedy.REFERRAL:
+        return _apply_referral(proposal, option, user=user, on=on, ip=ip)
     loan = Loan.objects.select_for_update().get(pk=proposal.loan_id)
     if loan.schedule_version != proposal.base_version:
         raise ApplicationError(
@@ -517,6 +521,49 @@ def remedy_apply(
             ],
         },
         ip=ip,
+    )
+    _case_to_remedy_active(case, proposal, user, ip)
+    return proposal
+
+
+def _apply_referral(
+    proposal: RemedyProposal, option: dict[str, Any], *, user: Any, on: dt.date, ip: str | None
+) -> RemedyProposal:
+    """A referral changes no schedule: collection pauses (the case's hardship hold, which keeps
+    the planner away) and a review task falls due when the pause ends."""
+    case = CollectionCase.objects.get(pk=proposal.case_id)
+    if not case.is_open:
+        raise ApplicationError(_("The case is closed."), code="case_closed")
+    review_on = add_months(on, int(option["months"] or 0))
+    proposal_move(
+        proposal,
+        to_status=RemedyStatus.APPLIED,
+        user=user,
+        audit=AUDIT_APPLY,
+        ip=ip,
+        applied_on=on,
+        applied_by=user,
+    )
+    reason = _t("Remedy #%(id)s: referred to hardship support, collection paused until %(day)s") % {
+        "id": proposal.pk,
+        "day": review_on.isoformat(),
+    }
+    if not case.hardship_hold:
+        case_set_flags(
+            case=case,
+            user=user,
+            vulnerable=case.vulnerable,
+            hardship_hold=True,
+            reason=reason,
+            ip=ip,
+        )
+    FollowUpTask.objects.create(
+        case=case,
+        report=proposal.report,
+        kind=TaskKind.REMEDY_REVIEW,
+        due_on=review_on,
+        assignee=case.agent,
+        note=reason,
     )
     _case_to_remedy_active(case, proposal, user, ip)
     return proposal

@@ -78,7 +78,10 @@ def remedies_track(as_of: dt.date, dpd_by_loan: dict[int, int]) -> tuple[int, in
     """
     grace = remedy_grace_days()
     applied = list(
-        RemedyProposal.objects.filter(status=RemedyStatus.APPLIED, applied_on__lte=as_of)
+        # A referral changes no schedule (no new version): there is nothing of it to keep.
+        RemedyProposal.objects.filter(
+            status=RemedyStatus.APPLIED, applied_on__lte=as_of, new_version__isnull=False
+        )
         .select_related("case")
         .order_by("id")
     )
@@ -207,7 +210,9 @@ def remedies_lapse(as_of: dt.date) -> int:
     lapsed = 0
     for proposal in _pending(as_of):
         option = proposal.chosen
-        first_due = dt.date.fromisoformat(str(option["first_due"])) if option else None
+        first_due = (
+            dt.date.fromisoformat(option["first_due"]) if option and option["first_due"] else None
+        )
         waited = (
             proposal.status == RemedyStatus.APPROVED
             and proposal.decided_at is not None

@@ -8,7 +8,7 @@ only adds them up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from fieldvisit.engines.delinquency.errors import InvalidField
@@ -43,6 +43,12 @@ class Affordability:
             diet, a carer, …); the declared figure then counts in full.
         lump_sum_available: what the borrower can raise at once without new borrowing or selling
             the home (savings, family help), yuan; used only for a settlement.
+        recovery_months: months until the borrower expects their income to recover (back at
+            work after an illness, a new job found); 0 when no recovery is expected and the
+            income above is the income from now on.
+        income_after_recovery: the total monthly income expected once recovered, yuan, with the
+            same costs; ``None`` when not known (the engine then assumes the borrower can again
+            pay the loan's regular instalment, as they did before the hardship).
     """
 
     income: tuple[Line, ...]
@@ -52,6 +58,8 @@ class Affordability:
     flexible_guideline: Decimal | None = None
     flexible_explained: bool = False
     lump_sum_available: Decimal = ZERO
+    recovery_months: int = 0
+    income_after_recovery: Decimal | None = None
 
     def __post_init__(self) -> None:
         for name in ("income", "fixed_costs", "flexible_costs", "other_debt_payments"):
@@ -63,6 +71,11 @@ class Affordability:
         if not isinstance(self.flexible_explained, bool):
             raise InvalidField("flexible_explained", "must be true or false")
         _cents("lump_sum_available", self.lump_sum_available)
+        months = self.recovery_months
+        if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 120:
+            raise InvalidField("recovery_months", f"must be an integer 0 … 120, got {months!r}")
+        if self.income_after_recovery is not None:
+            _cents("income_after_recovery", self.income_after_recovery)
 
     @property
     def total_income(self) -> Decimal:
@@ -114,6 +127,28 @@ def disposable_income(affordability: Affordability) -> Decimal:
 def payment_limit(affordability: Affordability, share: Decimal) -> Decimal:
     """The largest monthly payment that fits, yuan: max(0, round(share × disposable income))."""
     return max(ZERO, round_money(share * disposable_income(affordability)))
+
+
+def limit_after_recovery(
+    affordability: Affordability, share: Decimal, regular_payment: Decimal
+) -> Decimal:
+    """The monthly limit once the borrower's income has recovered, yuan.
+
+    No recovery expected (``recovery_months`` = 0): the limit now, :func:`payment_limit`.
+    Income after recovery known: max(0, round(share × (income after − fixed − counted flexible −
+    other debts))), the same rule on the recovered income. Not known: the larger of the limit now
+    and ``regular_payment``, the loan's regular instalment, which the borrower paid before the
+    hardship.
+    """
+    now = payment_limit(affordability, share)
+    if not affordability.recovery_months:
+        return now
+    if affordability.income_after_recovery is None:
+        return max(now, regular_payment)
+    recovered = replace(
+        affordability, income=(Line("income_after_recovery", affordability.income_after_recovery),)
+    )
+    return payment_limit(recovered, share)
 
 
 def _total(lines: tuple[Line, ...]) -> Decimal:

@@ -13,7 +13,7 @@ from the schedule's own sums, so the identity is a check on the schedule, not a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
@@ -101,12 +101,17 @@ class Plan:
 
     Attributes:
         remedy: which remedy.
-        months: catch-up months, extension months, holiday months or cure months (None otherwise).
+        months: catch-up months, extension months, holiday months, cure months or the months a
+            referral pauses collection (None for a settlement or a rate reduction).
         rate: the annual rate of the new schedule's interest.
         waiver_share: share of penalty and compound waived (waiver only).
         discount_share: discount as a share of the claim (settlement only), exact.
-        schedule: the new instalments, due dates strictly increasing.
-        reconciliation: the claim's split into repaid, capitalised, waived and discounted.
+        schedule: the new instalments, due dates strictly increasing; empty for a referral,
+            which changes no schedule.
+        reconciliation: the claim's split into repaid, capitalised, waived and discounted (a
+            referral restructures nothing: all zero).
+        extension: months the maturity moves out (payment holiday only: at least the holiday,
+            more when the payments after it must fall to fit the borrower's means).
     """
 
     remedy: Remedy
@@ -116,11 +121,12 @@ class Plan:
     discount_share: Decimal | None
     schedule: tuple[NewInstallment, ...]
     reconciliation: Reconciliation
+    extension: int | None = None
 
     @property
     def monthly_payment(self) -> Decimal:
-        """The largest payment of the schedule, yuan."""
-        return max(i.payment for i in self.schedule)
+        """The largest payment of the schedule, yuan (0 for a referral: it asks nothing)."""
+        return max((i.payment for i in self.schedule), default=ZERO)
 
     @property
     def total_cost(self) -> Decimal:
@@ -146,10 +152,24 @@ def split_evenly(amount: Decimal, parts: int) -> tuple[Decimal, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Means:
-    """What the borrower can pay: ``limit`` yuan a month, ``lump_sum`` yuan at once."""
+    """What the borrower can pay: ``limit`` yuan a month now, ``lump_sum`` yuan at once, and
+    ``limit_after`` yuan a month once their income has recovered, from instalment
+    ``recovery_months + 1`` on (``None``: the same as now)."""
 
     limit: Decimal
     lump_sum: Decimal
+    recovery_months: int = 0
+    limit_after: Decimal | None = None
+
+    def limit_for(self, number: int) -> Decimal:
+        """The monthly limit that applies to instalment ``number`` (1-based) of a new schedule."""
+        if number <= self.recovery_months or self.limit_after is None:
+            return self.limit
+        return self.limit_after
+
+    def fits(self, schedule: tuple[NewInstallment, ...]) -> bool:
+        """True when every payment is within the limit of its month (a zero payment always is)."""
+        return all(i.payment <= self.limit_for(i.number) for i in schedule)
 
 
 def build_plans(state: LoanState, policy: RemedyPolicy, means: Means) -> tuple[Plan, ...]:
@@ -201,27 +221,31 @@ def reamortise(
     months: int,
     rate: Decimal,
     holiday: int = 0,
+    interest_only: bool | None = None,
+    charges: Treatment | None = None,
 ) -> tuple[tuple[NewInstallment, ...], Claim, Claim]:
     """A new schedule over ``months`` instalments at ``rate``, the first ``holiday`` a holiday.
 
     Returns (schedule, capitalised, waived). Steps:
       1. unpaid interest, and penalty with compound, are each capitalised, waived or carried as
-         the policy's treatments say;
+         the policy's treatments say (``charges`` overrides the treatment of penalty and
+         compound);
       2. the new principal B = outstanding principal + capitalised total;
-      3. holiday months 1 … h: interest-only (B × rate / 12 each) or nothing, in which case that
+      3. holiday months 1 … h: interest-only (B × rate / 12 each) when ``interest_only``
+         (default: the policy's ``holiday_interest_only``), else nothing, in which case that
          interest is deferred, interest-free, in equal parts over the instalments after it;
       4. instalments h + 1 … months: B amortised over months − h by the policy's method (the
          delinquency engine's schedule builder), plus the carried amounts in equal parts.
     """
-    capitalised, waived, carried = _treat(state, policy)
+    if interest_only is None:
+        interest_only = policy.holiday_interest_only
+    capitalised, waived, carried = _treat(state, policy, charges)
     balance = state.outstanding_principal + capitalised.total
     amortised = months - holiday
     method = policy.reamortise_method or state.method
     regular = build_schedule(LoanTerms(balance, rate, amortised, method, state.next_due))
     holiday_interest = monthly_interest(balance, rate)
-    deferred = split_evenly(
-        ZERO if policy.holiday_interest_only else holiday_interest * holiday, amortised
-    )
+    deferred = split_evenly(ZERO if interest_only else holiday_interest * holiday, amortised)
     carried_columns = [
         split_evenly(carried.interest, amortised),
         split_evenly(carried.penalty, amortised),
@@ -232,7 +256,7 @@ def reamortise(
             number,
             state.due(number),
             ZERO,
-            holiday_interest if policy.holiday_interest_only else ZERO,
+            holiday_interest if interest_only else ZERO,
         )
         for number in range(1, holiday + 1)
     ]
@@ -250,11 +274,15 @@ def reamortise(
     return tuple(schedule), capitalised, waived
 
 
-def _treat(state: LoanState, policy: RemedyPolicy) -> tuple[Claim, Claim, Claim]:
+def _treat(
+    state: LoanState, policy: RemedyPolicy, charges: Treatment | None = None
+) -> tuple[Claim, Claim, Claim]:
     """(capitalised, waived, carried) parts of the arrears interest, penalty and compound."""
     buckets = dict.fromkeys(Treatment, NO_CLAIM)
     buckets[policy.interest_treatment] += Claim(interest=state.arrears_interest)
-    buckets[policy.charges_treatment] += Claim(penalty=state.penalty, compound=state.compound)
+    buckets[charges or policy.charges_treatment] += Claim(
+        penalty=state.penalty, compound=state.compound
+    )
     return buckets[Treatment.CAPITALISE], buckets[Treatment.WAIVE], buckets[Treatment.CARRY]
 
 
@@ -301,9 +329,18 @@ def _reamortised_plan(
     rate: Decimal,
     holiday: int = 0,
     label: int | None = None,
+    interest_only: bool | None = None,
+    charges: Treatment | None = None,
+    extension: int | None = None,
 ) -> Plan:
     schedule, capitalised, waived = reamortise(
-        state, policy, months=months, rate=rate, holiday=holiday
+        state,
+        policy,
+        months=months,
+        rate=rate,
+        holiday=holiday,
+        interest_only=interest_only,
+        charges=charges,
     )
     return Plan(
         remedy,
@@ -313,6 +350,7 @@ def _reamortised_plan(
         None,
         schedule,
         reconcile(state, schedule, capitalised=capitalised, waived=waived),
+        extension,
     )
 
 
@@ -343,34 +381,83 @@ def _extension_plans(state: LoanState, policy: RemedyPolicy, means: Means) -> It
 
     # The payment falls as the term grows, so the shortest extension that fits is found by
     # bisection; offering it lets the lender take the least time the borrower can manage.
-    low, high = 1, top
-    if plan(high).monthly_payment <= means.limit:
-        while low < high:
-            middle = (low + high) // 2
-            if plan(middle).monthly_payment <= means.limit:
-                high = middle
-            else:
-                low = middle + 1
-        steps.add(low)
+    fitting = _shortest_fit(1, top, lambda extra: means.fits(plan(extra).schedule))
+    if fitting is not None:
+        steps.add(fitting)
     for extra in sorted(steps):
         yield plan(extra)
 
 
+def _shortest_fit(low: int, high: int, fits: Callable[[int], bool]) -> int | None:
+    """The least n in low … high with ``fits(n)``, by bisection (payments fall as the term grows,
+    so once an extension fits every longer one does); ``None`` when not even ``high`` fits."""
+    if low > high or not fits(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if fits(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
 def _holiday_plans(state: LoanState, policy: RemedyPolicy, means: Means) -> Iterator[Plan]:
+    """Holidays of 1 … max_holiday_months (and one as long as the recovery, when that is within
+    the maximum), each followed by the shortest extension whose payments fit.
+
+    Steps, for a holiday of h months:
+      1. the holiday's instalments are interest only when the policy says so and that interest
+         fits the borrower's limit in each holiday month; otherwise nothing is due (the interest
+         is deferred, interest-free, to the instalments after the holiday);
+      2. penalty and compound interest are treated as ``hardship_charges_treatment`` says
+         (waived by default);
+      3. the maturity moves out by e months, h ≤ e ≤ the most the policy allows: the shortest
+         e whose payments all fit the limit of their month (after the recovery, the recovered
+         limit), or the longest when none does (the option is then shown as unaffordable).
+    """
     if not state.outstanding_principal:
         return
     base = max(state.remaining_term, 1)
-    longest = min(policy.max_holiday_months, policy.max_extension_months, MAX_MONTHS - base)
-    for holiday in range(1, longest + 1):
-        yield _reamortised_plan(
-            state,
-            policy,
-            Remedy.PAYMENT_HOLIDAY,
-            months=base + holiday,
-            rate=state.annual_rate,
-            holiday=holiday,
-            label=holiday,
+    top = min(policy.max_extension_months, MAX_MONTHS - base)
+    longest = min(policy.max_holiday_months, top)
+    lengths = set(range(1, longest + 1))
+    if 0 < means.recovery_months <= longest:
+        lengths.add(means.recovery_months)
+    charges = policy.hardship_charges_treatment
+    balance = state.outstanding_principal + _treat(state, policy, charges)[0].total
+    interest = monthly_interest(balance, state.annual_rate)
+    for holiday in sorted(lengths):
+        interest_only = policy.holiday_interest_only and all(
+            interest <= means.limit_for(number) for number in range(1, holiday + 1)
         )
+        built: dict[int, Plan] = {}
+
+        def plan(
+            extension: int, holiday: int = holiday, interest_only: bool = interest_only
+        ) -> Plan:
+            return _reamortised_plan(
+                state,
+                policy,
+                Remedy.PAYMENT_HOLIDAY,
+                months=base + extension,
+                rate=state.annual_rate,
+                holiday=holiday,
+                label=holiday,
+                interest_only=interest_only,
+                charges=charges,
+                extension=extension,
+            )
+
+        def fits(
+            extension: int, plan: Callable[[int], Plan] = plan, built: dict[int, Plan] = built
+        ) -> bool:
+            if extension not in built:
+                built[extension] = plan(extension)
+            return means.fits(built[extension].schedule)
+
+        extension = _shortest_fit(holiday, top, fits) or top
+        yield built.get(extension) or plan(extension)
 
 
 def _rate_plans(state: LoanState, policy: RemedyPolicy, means: Means) -> Iterator[Plan]:
@@ -462,6 +549,21 @@ def _settlement_plans(state: LoanState, policy: RemedyPolicy, means: Means) -> I
     )
 
 
+def referral(state: LoanState, months: int) -> Plan:
+    """The referral: no new schedule, collection paused ``months`` months, then a review.
+
+    It restructures nothing, so its reconciliation is all zero and its schedule empty; the claim
+    stays as it is under the loan's schedule.
+    """
+    nothing = Reconciliation(NO_CLAIM, NO_CLAIM, NO_CLAIM, NO_CLAIM, NO_CLAIM)
+    return Plan(Remedy.REFERRAL, months, state.annual_rate, None, None, (), nothing)
+
+
+def _no_plans(state: LoanState, policy: RemedyPolicy, means: Means) -> Iterator[Plan]:
+    # The referral is not a schedule: evaluate_options adds it when nothing else fits.
+    return iter(())
+
+
 _BUILDERS = {
     Remedy.CATCH_UP: _catch_up_plans,
     Remedy.TERM_EXTENSION: _extension_plans,
@@ -469,4 +571,5 @@ _BUILDERS = {
     Remedy.RATE_REDUCTION: _rate_plans,
     Remedy.WAIVER: _waiver_plans,
     Remedy.SETTLEMENT: _settlement_plans,
+    Remedy.REFERRAL: _no_plans,
 }

@@ -20,16 +20,25 @@ from fieldvisit.engines.delinquency.errors import InvalidField
 from fieldvisit.engines.delinquency.schedule import MAX_MONTHS, Method
 from fieldvisit.engines.money import is_cents, to_money, to_rate
 
+#: The longest payment holiday (and referral hold) a policy may set, months.
+MAX_HOLIDAY_MONTHS = 12
+
 
 class Remedy(StrEnum):
     """A remedy the engine can compute, in the order options are listed."""
 
     CATCH_UP = "catch_up"  # 补还计划: arrears spread over k months on top of the instalment
     TERM_EXTENSION = "term_extension"  # 延长期限: re-amortised over a longer term
-    PAYMENT_HOLIDAY = "payment_holiday"  # 延期还款: 1–3 months of nothing or interest only
+    # 还款假期: months of nothing due (or interest only, when the policy says so and it fits),
+    # then a term extension sized to what the borrower can pay once their income recovers.
+    PAYMENT_HOLIDAY = "payment_holiday"
     RATE_REDUCTION = "rate_reduction"  # 降低利率: re-amortised at a lower rate
     WAIVER = "waiver"  # 减免罚息复利: penalty and compound interest waived, in full or part
     SETTLEMENT = "settlement"  # 折扣结清: one lump sum at a discount closes the loan
+    # 转介帮扶: nothing fits the borrower's means; refer them to hardship support (debt advice,
+    # social or medical assistance) and pause collection for a while, then review. Offered only
+    # when no other option is affordable and within the cap.
+    REFERRAL = "referral"
 
 
 class Treatment(StrEnum):
@@ -55,10 +64,17 @@ class RemedyPolicy:
             a payment holiday's months count against it too.
         extension_step_months: term extensions are offered in steps of this many months (and at the
             maximum, and at the shortest extension that fits the borrower's limit).
-        max_holiday_months: payment holidays of 1 … this many months are offered (1 … 3).
-        holiday_interest_only: during a holiday the borrower pays the interest (True) or nothing
-            (False; the holiday's interest is then deferred, interest-free, over the instalments
-            after it).
+        max_holiday_months: payment holidays of 1 … this many months are offered (1 … 12), and
+            one as long as the borrower's expected recovery when that is within this maximum.
+        holiday_interest_only: during a holiday the borrower pays the interest (True), when that
+            interest fits what they can pay in those months; otherwise, or when False, nothing is
+            due and the holiday's interest is deferred, interest-free, over the instalments after
+            it. A holiday is never a month of full payments.
+        hardship_charges_treatment: what a payment holiday does with penalty and compound
+            interest: waived by default, since a holiday is for a borrower in hardship and the
+            charges only deepen the hole.
+        referral_hold_months: when nothing fits, the referral pauses collection this many months
+            (1 … 12) before the case is reviewed.
         rate_cuts: rate reductions offered, as annual points off the contract rate (0.02 = −2 %).
         min_rate: a reduced rate never goes below this.
         penalty_waiver_max_share: the largest share of penalty and compound interest a waiver may
@@ -88,6 +104,8 @@ class RemedyPolicy:
     extension_step_months: int = 12
     max_holiday_months: int = 3
     holiday_interest_only: bool = True
+    hardship_charges_treatment: Treatment = Treatment.WAIVE
+    referral_hold_months: int = 3
     rate_cuts: tuple[Decimal, ...] = (Decimal("0.02"), Decimal("0.04"))
     min_rate: Decimal = Decimal("0.04")
     penalty_waiver_max_share: Decimal = Decimal("1")
@@ -120,7 +138,8 @@ class RemedyPolicy:
             _months("catch_up_months", months, 1, MAX_MONTHS)
         _months("max_extension_months", self.max_extension_months, 0, MAX_MONTHS)
         _months("extension_step_months", self.extension_step_months, 1, MAX_MONTHS)
-        _months("max_holiday_months", self.max_holiday_months, 1, 3)
+        _months("max_holiday_months", self.max_holiday_months, 1, MAX_HOLIDAY_MONTHS)
+        _months("referral_hold_months", self.referral_hold_months, 1, MAX_HOLIDAY_MONTHS)
         if not isinstance(self.holiday_interest_only, bool):
             raise InvalidField("holiday_interest_only", "must be true or false")
         if not isinstance(self.rate_cuts, tuple):
@@ -134,7 +153,7 @@ class RemedyPolicy:
         _months("waiver_cure_months", self.waiver_cure_months, 1, MAX_MONTHS)
         _share("settlement_max_discount", self.settlement_max_discount)
         _rate_value("cap_annual_rate", self.cap_annual_rate)
-        for name in ("interest_treatment", "charges_treatment"):
+        for name in ("interest_treatment", "charges_treatment", "hardship_charges_treatment"):
             if not isinstance(getattr(self, name), Treatment):
                 raise InvalidField(name, "must be a Treatment")
         if self.reamortise_method is not None and not isinstance(self.reamortise_method, Method):
@@ -286,6 +305,8 @@ _CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "extension_step_months": _int,
     "max_holiday_months": _int,
     "holiday_interest_only": _bool,
+    "hardship_charges_treatment": _treatment,
+    "referral_hold_months": _int,
     "rate_cuts": _decimal_tuple,
     "min_rate": _decimal,
     "penalty_waiver_max_share": _decimal,

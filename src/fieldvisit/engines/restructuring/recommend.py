@@ -2,8 +2,9 @@
 
 An option is *eligible* when it is affordable, within the cost cap, and worth at least as much to
 the lender as the legal route. Eligible options are ranked by expected value (then the lower
-payment); the first ``max_recommended`` are recommended. Every option gets an explanation: why
-it is recommended, or each reason it is not.
+payment); the first ``max_recommended`` are recommended. A referral (offered only when nothing
+else fits) is eligible whatever its value and ranks after every other eligible option. Every
+option gets an explanation: why it is recommended, or each reason it is not.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from enum import StrEnum
 
 from fieldvisit.engines.delinquency.errors import InvalidField
 from fieldvisit.engines.restructuring.policy import Remedy
-from fieldvisit.engines.restructuring.value import Option
+from fieldvisit.engines.restructuring.value import Option, binding
 
 DEFAULT_MAX_RECOMMENDED = 3
 
@@ -84,9 +85,10 @@ def recommend(
         raise InvalidField("options", "there must be at least one option to compare")
     legal_value = options[0].legal_value
 
-    def order(option: Option) -> tuple[Decimal, Decimal, int, int]:
+    def order(option: Option) -> tuple[bool, Decimal, Decimal, int, int]:
         plan = option.plan
         return (
+            plan.remedy is Remedy.REFERRAL,
             -option.expected_value,
             option.payment,
             list(Remedy).index(plan.remedy),
@@ -108,6 +110,9 @@ def recommend(
 
 
 def _reasons(option: Option) -> tuple[Reason, ...]:
+    if option.remedy is Remedy.REFERRAL:
+        # Not a bet on the borrower's money but the humane answer when nothing fits.
+        return ()
     found = []
     if not option.affordable:
         found.append(Reason.UNAFFORDABLE)
@@ -140,14 +145,22 @@ def titles(option: Option) -> tuple[str, str]:
     if plan.remedy is Remedy.TERM_EXTENSION:
         return f"延长期限{months}个月", f"Term extension by {span}"
     if plan.remedy is Remedy.PAYMENT_HOLIDAY:
+        extension = plan.extension or months or 0
+        then_zh = f"，期限延长{extension}个月"
+        then_en = f", term extended by {_months_en(extension)}"
         if plan.schedule[0].payment:
             return (
-                f"{months}个月还款假期（只还利息）",
-                f"Payment holiday of {span} (interest only)",
+                f"{months}个月还款假期（只还利息）{then_zh}",
+                f"Payment holiday of {span} (interest only){then_en}",
             )
         return (
-            f"{months}个月还款假期（暂停还款）",
-            f"Payment holiday of {span} (no payment)",
+            f"{months}个月还款假期（暂停还款）{then_zh}",
+            f"Payment holiday of {span} (nothing to pay){then_en}",
+        )
+    if plan.remedy is Remedy.REFERRAL:
+        return (
+            f"转介困难帮扶，暂停催收{months}个月",
+            f"Referral to hardship support, collection paused for {span}",
         )
     if plan.remedy is Remedy.RATE_REDUCTION:
         return f"利率降至{_percent(plan.rate)}", f"Rate reduced to {_percent(plan.rate)}"
@@ -171,8 +184,12 @@ def _verdict(option: Option, rank: int | None, reasons: tuple[Reason, ...], chos
     ev, legal = _yuan(option.expected_value), _yuan(option.legal_value)
     chance = _percent(option.success_probability)
     settlement = option.remedy is Remedy.SETTLEMENT
+    if option.remedy is Remedy.REFERRAL:
+        return _referral_verdict(option, rank, reasons, title_zh, title_en)
     if rank is not None:
-        if settlement:
+        if option.remedy is Remedy.PAYMENT_HOLIDAY:
+            fits_zh, fits_en = _holiday_fits(option)
+        elif settlement:
             fits_zh = f"结清金额{payment}元在借款人可一次筹措的{limit}元以内"
             fits_en = f"the settlement sum {payment} is within the {limit} the borrower can raise"
         else:
@@ -196,10 +213,19 @@ def _verdict(option: Option, rank: int | None, reasons: tuple[Reason, ...], chos
                 f"the settlement sum {payment} is more than the {limit} the borrower can raise"
             )
         elif reason is Reason.UNAFFORDABLE:
-            parts_zh.append(f"最高月供{payment}元超过借款人可承受额度{limit}元")
-            parts_en.append(
-                f"the largest monthly payment {payment} is above the borrower's limit of {limit}"
-            )
+            tight = binding(option.plan, option.means) if option.means else None
+            if tight is None or tight.payment == option.payment:
+                parts_zh.append(f"最高月供{payment}元超过借款人可承受额度{limit}元")
+                parts_en.append(
+                    f"the largest monthly payment {payment} is above the borrower's limit of "
+                    f"{limit}"
+                )
+            else:
+                due, asked = tight.due_date.isoformat(), _yuan(tight.payment)
+                parts_zh.append(f"{due}应还{asked}元，超过借款人当月可承受额度{limit}元")
+                parts_en.append(
+                    f"the {asked} due on {due} is above the borrower's limit of {limit} that month"
+                )
         elif reason is Reason.OVER_CAP:
             rate = option.all_in_annual_rate
             shown = _percent(rate) if rate is not None else "—"
@@ -222,9 +248,78 @@ def _verdict(option: Option, rank: int | None, reasons: tuple[Reason, ...], chos
     return Verdict(option, None, reasons, title_zh, title_en, zh, en)
 
 
+def _after_recovery(option: Option) -> bool:
+    """True when the largest payment falls after the borrower's expected recovery."""
+    means = option.means
+    if means is None or not means.recovery_months:
+        return False
+    largest = [i for i in option.plan.schedule if i.payment == option.payment]
+    return all(i.number > means.recovery_months for i in largest)
+
+
+def _holiday_fits(option: Option) -> tuple[str, str]:
+    plan = option.plan
+    months, span = plan.months, _months_en(plan.months)
+    payment, limit = _yuan(option.payment), _yuan(option.limit)
+    recovered = _after_recovery(option)
+    if plan.schedule[0].payment:
+        pause_zh, pause_en = f"{months}个月内只还利息", f"interest only for {span}"
+    else:
+        pause_zh, pause_en = f"{months}个月内无需还款", f"nothing to pay for {span}"
+    limit_zh = "恢复收入后的可承受额度" if recovered else "可承受额度"
+    limit_en = "limit once their income recovers" if recovered else "limit"
+    return (
+        f"{pause_zh}，之后最高月供{payment}元在借款人{limit_zh}{limit}元以内",
+        f"{pause_en}, then the largest monthly payment {payment} fits the borrower's "
+        f"{limit_en} of {limit}",
+    )
+
+
+def _referral_verdict(
+    option: Option, rank: int | None, reasons: tuple[Reason, ...], title_zh: str, title_en: str
+) -> Verdict:
+    months, span = option.plan.months, _months_en(option.plan.months)
+    limit = _yuan(option.limit)
+    zh = (
+        f"目前没有还款方案在借款人的承受能力之内（每月可承受额度{limit}元）；"
+        f"建议转介困难帮扶（债务咨询、社会救助或医疗救助），暂停催收{months}个月后复核。"
+    )
+    en = (
+        f"no repayment plan fits the borrower's means now (monthly limit {limit}); refer them "
+        f"to hardship support (debt advice, social or medical assistance), pause collection for "
+        f"{span}, then review."
+    )
+    if rank is not None:
+        return Verdict(
+            option,
+            rank,
+            (),
+            title_zh,
+            title_en,
+            f"推荐第{rank}：{zh}",
+            f"Recommended, rank {rank}: {en}",
+        )
+    return Verdict(
+        option,
+        None,
+        reasons,
+        title_zh,
+        title_en,
+        f"不推荐：已有其他可行方案。{zh}",
+        f"Not recommended: other options fit. {en}",
+    )
+
+
 def _summary(verdicts: tuple[Verdict, ...], legal_value: Decimal) -> tuple[str, str]:
     legal = _yuan(legal_value)
     best = next((v for v in verdicts if v.recommended), None)
+    if best is not None and best.option.remedy is Remedy.REFERRAL:
+        return (
+            f"没有还款方案在借款人目前的承受能力之内：建议{best.title_zh}；"
+            f"诉讼途径预期回收现值{legal}元。",
+            f"No repayment plan fits the borrower's means now: {best.title_en}; the legal route "
+            f"is worth {legal}.",
+        )
     if best is not None:
         count = sum(v.recommended for v in verdicts)
         ev = _yuan(best.option.expected_value)

@@ -13,8 +13,18 @@ from decimal import Decimal, localcontext
 
 from fieldvisit.engines.delinquency.schedule import add_months
 from fieldvisit.engines.money import ZERO, round_money
-from fieldvisit.engines.restructuring.affordability import Affordability, payment_limit
-from fieldvisit.engines.restructuring.plans import Means, NewInstallment, Plan, build_plans
+from fieldvisit.engines.restructuring.affordability import (
+    Affordability,
+    limit_after_recovery,
+    payment_limit,
+)
+from fieldvisit.engines.restructuring.plans import (
+    Means,
+    NewInstallment,
+    Plan,
+    build_plans,
+    referral,
+)
 from fieldvisit.engines.restructuring.policy import Remedy, RemedyPolicy
 from fieldvisit.engines.restructuring.state import Claim, LoanState
 
@@ -45,11 +55,15 @@ class Option:
 
     Attributes:
         plan: the remedy, its parameters, schedule and reconciliation.
-        limit: the borrower's limit the plan is judged against, yuan: the monthly payment limit,
-            or for a settlement the lump sum the borrower can raise.
-        payment: the plan's largest payment (the settlement sum for a settlement), yuan.
-        affordable: payment ≤ limit (and limit > 0).
-        margin: (limit − payment) / limit, clipped to [−1, 1]; −1 when the limit is 0.
+        limit: the borrower's limit the plan is judged against, yuan: the monthly limit of the
+            month of the largest payment (after the recovery, the recovered limit), or for a
+            settlement the lump sum the borrower can raise.
+        payment: the plan's largest payment (the settlement sum for a settlement; 0 for a
+            referral), yuan.
+        affordable: every payment is within the limit of its month, and that limit is above 0
+            (so payment ≤ limit); a referral asks for nothing and is always affordable.
+        margin: (limit − payment) / limit of the tightest month, clipped to [−1, 1]; −1 when the
+            limit is 0.
         all_in_annual_rate: 12 × the monthly IRR of the plan's payments against the principal and
             interest owed at the start of the current period; ``None`` when that is zero.
         within_cap: the all-in cost does not exceed ``cap_annual_rate`` (checked exactly, see
@@ -60,6 +74,8 @@ class Option:
         failure_value: present value of the legal route started at the plan's first due date.
         expected_value: success × plan_value + (1 − success) × failure_value, yuan.
         legal_value: the legal route's expected value if started at ``as_of`` instead, yuan.
+        means: the borrower's means the option was judged against (monthly limits now and after
+            the recovery; the lump sum).
     """
 
     plan: Plan
@@ -75,6 +91,7 @@ class Option:
     failure_value: Decimal
     expected_value: Decimal
     legal_value: Decimal
+    means: Means | None = None
 
     @property
     def remedy(self) -> Remedy:
@@ -204,17 +221,62 @@ def margin_of(payment: Decimal, limit: Decimal) -> Decimal:
     return max(Decimal(-1), min(Decimal(1), (limit - payment) / limit)).quantize(PROBABILITY_PLACES)
 
 
-def evaluate(
-    plan: Plan, state: LoanState, policy: RemedyPolicy, *, limit: Decimal, legal_value: Decimal
-) -> Option:
-    """The figures of ``plan`` against a borrower ``limit`` (monthly, or the lump sum).
+def binding(plan: Plan, means: Means) -> NewInstallment | None:
+    """The instalment with the least room within its month's limit (the earliest on a tie):
+    the one that decides whether the plan fits; ``None`` when nothing is to be paid."""
 
-    Steps: payment = the settlement sum or the largest instalment; affordable = 0 < payment ≤
-    limit; margin, success probability, all-in rate and cap as in the functions above;
-    expected_value = p × PV(plan) + (1 − p) × legal route started at the first due date.
+    def room(i: NewInstallment) -> tuple[int, Decimal, int]:
+        limit = means.limit_for(i.number)
+        if limit <= 0:
+            return (0, -i.payment, i.number)
+        return (1, (limit - i.payment) / limit, i.number)
+
+    return min((i for i in plan.schedule if i.payment), key=room, default=None)
+
+
+def judge(plan: Plan, means: Means) -> tuple[Decimal, Decimal, bool]:
+    """(limit, margin, affordable) of ``plan`` against ``means``, month by month.
+
+    affordable: every payment within its month's limit, and that limit above 0;
+    margin: :func:`margin_of` the :func:`binding` instalment (the smallest over the months);
+    limit: for an affordable plan, the limit of the month of the largest payment (so that
+    payment ≤ limit reads true); otherwise the limit of the binding instalment, the month that
+    does not fit.
     """
+    tight = binding(plan, means)
+    if tight is None:
+        return means.limit, margin_of(ZERO, means.limit), True
+    tight_limit = means.limit_for(tight.number)
+    margin = margin_of(tight.payment, tight_limit)
+    if tight_limit <= 0 or tight.payment > tight_limit:
+        return tight_limit, margin, False
+    largest = plan.monthly_payment
+    limit = min(means.limit_for(i.number) for i in plan.schedule if i.payment == largest)
+    return limit, margin, True
+
+
+def evaluate(
+    plan: Plan,
+    state: LoanState,
+    policy: RemedyPolicy,
+    *,
+    limit: Decimal | Means,
+    legal_value: Decimal,
+) -> Option:
+    """The figures of ``plan`` against the borrower's means (monthly limits, or the lump sum).
+
+    ``limit`` is a :class:`Means` (limits month by month) or one amount for every month (the lump
+    sum for a settlement). Steps: payment = the settlement sum or the largest instalment;
+    limit, margin and affordable by :func:`judge`; success probability, all-in rate and cap as in
+    the functions above; expected_value = p × PV(plan) + (1 − p) × legal route started at the
+    first due date. A referral has no schedule: it asks nothing, and its value is the legal route
+    started once collection resumes.
+    """
+    means = limit if isinstance(limit, Means) else Means(limit, limit)
+    if plan.remedy is Remedy.REFERRAL:
+        return _referral_option(plan, state, policy, means, legal_value)
     payment = plan.monthly_payment
-    margin = margin_of(payment, limit)
+    judged_limit, margin, affordable = judge(plan, means)
     last_due = plan.schedule[-1].due_date
     years = Decimal((last_due - state.as_of).days) / 365
     probability = success_probability(margin, years, policy)
@@ -224,9 +286,9 @@ def evaluate(
     expected = round_money(probability * plan_value + (1 - probability) * failure)
     return Option(
         plan=plan,
-        limit=limit,
+        limit=judged_limit,
         payment=payment,
-        affordable=limit > 0 and payment <= limit,
+        affordable=affordable,
         margin=margin,
         all_in_annual_rate=all_in_annual_rate(plan, basis),
         within_cap=within_cap(plan, basis, policy.cap_annual_rate),
@@ -236,6 +298,44 @@ def evaluate(
         failure_value=failure,
         expected_value=expected,
         legal_value=legal_value,
+        means=means if isinstance(limit, Means) else None,
+    )
+
+
+def _referral_option(
+    plan: Plan, state: LoanState, policy: RemedyPolicy, means: Means, legal_value: Decimal
+) -> Option:
+    resumes = add_months(state.as_of, plan.months or 0)
+    failure = legal_route(state, policy, resumes).expected_value
+    return Option(
+        plan=plan,
+        limit=means.limit,
+        payment=ZERO,
+        affordable=True,
+        margin=margin_of(ZERO, means.limit),
+        all_in_annual_rate=None,
+        within_cap=True,
+        cap_annual_rate=policy.cap_annual_rate,
+        success_probability=Decimal(0),
+        plan_value=ZERO,
+        failure_value=failure,
+        expected_value=failure,
+        legal_value=legal_value,
+        means=means,
+    )
+
+
+def borrower_means(state: LoanState, affordability: Affordability, policy: RemedyPolicy) -> Means:
+    """The borrower's :class:`Means` for ``state``: the limit now, the lump sum, and the limit
+    after the recovery (:func:`limit_after_recovery`, with the loan's next regular instalment as
+    what the borrower paid before the hardship)."""
+    share = policy.affordable_share
+    regular = state.upcoming[0].payment if state.upcoming else ZERO
+    return Means(
+        limit=payment_limit(affordability, share),
+        lump_sum=affordability.lump_sum_available,
+        recovery_months=affordability.recovery_months,
+        limit_after=limit_after_recovery(affordability, share, regular),
     )
 
 
@@ -244,21 +344,27 @@ def evaluate_options(
 ) -> tuple[Option, ...]:
     """Every option the policy allows for ``state``, with its figures, in :class:`Remedy` order.
 
-    The monthly limit is ``policy.affordable_share`` × disposable income
-    (:func:`~fieldvisit.engines.restructuring.affordability.payment_limit`); a settlement is
-    judged against ``affordability.lump_sum_available`` instead.
+    The monthly limits are :func:`borrower_means`: ``policy.affordable_share`` × disposable
+    income now, and after the recovery the recovered limit; a settlement is judged against
+    ``affordability.lump_sum_available`` instead. When no option is affordable and within the
+    cap, and the policy allows it, a referral is added: there is always something humane to
+    propose.
     """
-    limit = payment_limit(affordability, policy.affordable_share)
-    lump_sum = affordability.lump_sum_available
+    means = borrower_means(state, affordability, policy)
     legal_value = legal_route(state, policy).expected_value
-    plans = build_plans(state, policy, Means(limit, lump_sum))
-    return tuple(
+    plans = build_plans(state, policy, means)
+    options = [
         evaluate(
             plan,
             state,
             policy,
-            limit=lump_sum if plan.remedy is Remedy.SETTLEMENT else limit,
+            limit=means.lump_sum if plan.remedy is Remedy.SETTLEMENT else means,
             legal_value=legal_value,
         )
         for plan in plans
-    )
+    ]
+    fits = any(o.affordable and o.within_cap for o in options)
+    if not fits and policy.allows(Remedy.REFERRAL):
+        plan = referral(state, policy.referral_hold_months)
+        options.append(evaluate(plan, state, policy, limit=means, legal_value=legal_value))
+    return tuple(options)
