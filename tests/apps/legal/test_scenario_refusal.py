@@ -24,8 +24,8 @@ from fieldvisit.apps.cases.models import CaseStatus, CollectionCase
 from fieldvisit.apps.cases.services import case_assign
 from fieldvisit.apps.legal.models import LegalCase, LegalStatus
 from fieldvisit.apps.legal.pack import debt_statement
+from fieldvisit.apps.loans.engine_io import engine_loan
 from fieldvisit.apps.loans.models import Installment
-from fieldvisit.apps.remedies.engine_io import engine_loan
 from fieldvisit.apps.visits.models import FollowUpTask, TaskKind
 from fieldvisit.engines import delinquency
 from fieldvisit.pdf import yuan

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from fieldvisit.apps.cases.loan_status import loan_status
 from fieldvisit.apps.cases.models import CaseEvent, CaseStatus
+from fieldvisit.apps.delinquency.models import DelinquencySnapshot
 from fieldvisit.apps.loans.engine_io import engine_loan
 from fieldvisit.apps.loans.models import Installment
 from fieldvisit.apps.remedies import services
@@ -16,6 +18,7 @@ from fieldvisit.apps.remedies.models import AcceptanceChannel
 from fieldvisit.apps.remedies.tracking import kept_on_time, remedies_cure
 from fieldvisit.engines import delinquency
 from tests.apps.remedies.conftest import AFTER_ILLNESS, AS_OF
+from tests.apps.remedies.story import nightly
 from tests.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +108,25 @@ def test_kept_on_time_counts_only_instalments_due_since_the_restructuring(world)
 
     assert kept_on_time(assessment, world.loan.restructured_on)
     assert not kept_on_time(assessment, rows[1].due_date)  # only one instalment since that day
+
+
+def test_the_class_right_after_a_same_day_restructuring_is_no_better_than_special_mention(
+    world, monkeypatch
+):
+    # Options computed, approved, accepted and applied on 2025-05-01: the new schedule takes
+    # effect on 05-02 and nothing of it is due (DPD 0). That night's batch and the case page that
+    # day both show 关注 (in observation), never 正常.
+    applied(world)
+
+    nightly(AS_OF, monkeypatch)
+
+    stored = DelinquencySnapshot.objects.get(loan=world.loan, as_of=AS_OF)
+    assert (stored.dpd, stored.in_observation, stored.classification) == (
+        0,
+        True,
+        "special_mention",
+    )
+    world.loan.refresh_from_db()
+    page = loan_status(world.loan, AS_OF).assessment
+    assert page is not None
+    assert (page.in_observation, page.classification) == (True, "special_mention")

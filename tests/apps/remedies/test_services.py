@@ -4,17 +4,20 @@ choice, maker-checker with approval limits, the borrower's acceptance, and the n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from fieldvisit.apps.audit.models import AuditEvent
 from fieldvisit.apps.cases.models import CaseStatus, CollectionCase
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.loans.engine_io import engine_loan
 from fieldvisit.apps.loans.models import Installment, Loan
 from fieldvisit.apps.remedies import services
-from fieldvisit.apps.remedies.engine_io import engine_loan
 from fieldvisit.apps.remedies.models import (
     AcceptanceChannel,
     ApprovalLimit,
@@ -95,7 +98,7 @@ class TestPropose:
         assert world.case.status == CaseStatus.REMEDY_PROPOSED
         assert AuditEvent.objects.filter(action="remedy.propose", object_id=proposal.pk).exists()
 
-    def test_an_unaffordable_option_cannot_be_proposed(self, world):
+    def test_an_option_not_recommended_needs_a_written_justification(self, world):
         proposal = draft(world)
         unaffordable = next(o for o in proposal.options if not o["affordable"])
 
@@ -104,7 +107,45 @@ class TestPropose:
                 proposal=proposal, user=world.users["agent_a1"], option_key=unaffordable["key"]
             )
 
-        assert error.value.code == "not_eligible"
+        assert error.value.code == "justification_required"
+        proposal.refresh_from_db()
+        assert proposal.status == RemedyStatus.DRAFT
+
+    def test_with_a_justification_any_option_within_the_cap_may_be_proposed(self, world):
+        proposal = draft(world)
+        unaffordable = next(o for o in proposal.options if not o["affordable"])
+
+        services.remedy_propose(
+            proposal=proposal,
+            user=world.users["agent_a1"],
+            option_key=unaffordable["key"],
+            note="  她弟弟每月资助800元，下月起生效  ",
+        )
+
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.chosen_key) == (
+            RemedyStatus.PROPOSED,
+            unaffordable["key"],
+        )
+        assert proposal.maker_note == "她弟弟每月资助800元，下月起生效"
+        event = proposal.events.get(to_status=RemedyStatus.PROPOSED)
+        assert event.reason == "她弟弟每月资助800元，下月起生效"
+
+    def test_an_option_over_the_cost_cap_is_never_proposed(self, world):
+        proposal = draft(world)
+        over = dict(proposal.options[-1], key="catch_up:99:x:-:-", within_cap=False, rank=None)
+        RemedyProposal.objects.filter(pk=proposal.pk).update(options=[*proposal.options, over])
+        proposal.refresh_from_db()
+
+        with pytest.raises(ApplicationError) as error:
+            services.remedy_propose(
+                proposal=proposal,
+                user=world.users["agent_a1"],
+                option_key=over["key"],
+                note="the borrower insists",
+            )
+
+        assert error.value.code == "over_cap"
         proposal.refresh_from_db()
         assert proposal.status == RemedyStatus.DRAFT
 
@@ -271,9 +312,12 @@ class TestAcceptAndApply:
         assert assessment.classification == delinquency.LoanClass.SPECIAL_MENTION
         assert assessment.outstanding_principal == D("39180.33")
 
-    def test_a_payment_after_the_proposal_date_makes_it_stale(self, world):
+    def test_a_payment_of_the_proposal_day_that_arrived_later_makes_it_stale(self, world):
+        # Options computed on 2025-05-01; that day's payment file arrives that night. The payment
+        # is in the old schedule's days but not in the claim the options restructure: applying
+        # would leave it in neither balance.
         proposal = accepted(world)
-        PaymentFactory(loan=world.loan, paid_on=dt.date(2025, 5, 2), amount=D("500.00"))
+        PaymentFactory(loan=world.loan, paid_on=AS_OF, amount=D("500.00"))
 
         with pytest.raises(ApplicationError) as error:
             services.remedy_apply(
@@ -281,9 +325,52 @@ class TestAcceptAndApply:
             )
 
         assert error.value.code == "stale"
+        assert "500.00" in str(error.value.message)
+        assert "2025-05-01" in str(error.value.message)
         loan = Loan.objects.get(pk=world.loan.pk)
         assert (loan.schedule_version, loan.restructured_on) == (1, None)
         assert not Installment.objects.filter(loan=loan, version=2).exists()
+
+    def test_a_payment_after_approval_counts_against_the_new_schedule(self, world):
+        # Approved on the proposal day; the borrower pays 500.00 the next day, before the
+        # acceptance is recorded and the schedule applied: the new schedule takes effect the day
+        # after the proposal's date, so the payment is its first, early.
+        proposal = accepted(world)
+        PaymentFactory(loan=world.loan, paid_on=dt.date(2025, 5, 2), amount=D("500.00"))
+
+        services.remedy_apply(
+            proposal=proposal, user=world.users["agent_a1"], on=dt.date(2025, 5, 3)
+        )
+
+        loan = Loan.objects.get(pk=world.loan.pk)
+        assessment = delinquency.assess(engine_loan(loan), dt.date(2025, 5, 10))
+        first = assessment.installments[0]
+        assert (loan.schedule_version, loan.restructured_on) == (2, dt.date(2025, 5, 2))
+        assert first.unpaid_principal + first.unpaid_interest == D(
+            proposal.chosen["schedule"][0]["payment"]
+        ) - D("500.00")
+
+    def test_the_case_page_labels_each_payment_with_the_schedule_it_paid(self, world):
+        proposal = accepted(world)
+        early = PaymentFactory(loan=world.loan, paid_on=dt.date(2025, 5, 2), amount=D("500.00"))
+        services.remedy_apply(
+            proposal=proposal, user=world.users["agent_a1"], on=dt.date(2025, 5, 3)
+        )
+        client = Client()
+        client.force_login(world.users["agent_a1"])
+
+        html = client.get(
+            reverse("cases:detail", args=[world.case.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+
+        # the 14 payments of the first schedule, and the one made after the remedy was agreed
+        assert html.count('data-testid="payment-superseded"') == 14
+        assert html.count('data-testid="payment-early"') == 1
+        assert re.search(
+            rf"2025-05-02 · 500.00 <span class=\"muted\">{early.channel}</span> "
+            r'<span class="badge" data-testid="payment-early"',
+            html,
+        )
 
 
 class TestReferral:

@@ -311,6 +311,14 @@ class TestRestructuredObservation:
         assert (result.dpd, result.classification) == (112, LoanClass.SUBSTANDARD)
         assert result.in_observation is True
 
+    def test_on_the_day_it_is_agreed_before_it_takes_effect_it_is_special_mention(self) -> None:
+        # Applied on 2024-01-09, the day its options were computed: the new schedule takes effect
+        # the next day, and nothing of it is due yet (DPD 0). The class is still 关注, not 正常.
+        result = assess(self.restructured(), date(2024, 1, 9))
+
+        assert (result.dpd, result.in_observation) == (0, True)
+        assert result.classification is LoanClass.SPECIAL_MENTION
+
     def test_a_loan_never_restructured_has_no_observation(self) -> None:
         result = assess(Loan(D("0.06"), self.NEW_SCHEDULE), date(2024, 2, 1))
 

@@ -187,9 +187,14 @@ def test_restructured_loan_stays_special_mention_through_its_first_year() -> Non
     loan = Loan(D("0.12"), SCHEDULE, payments, restructured_on=date(2024, 1, 10))
     book = book_from_loans([loan])
 
+    agreed = assess_book(book, date(2024, 1, 9), DEFAULT_POLICY)  # the day before it takes effect
     inside = assess_book(book, date(2024, 12, 20), DEFAULT_POLICY)
     after = assess_book(book, date(2025, 1, 10), DEFAULT_POLICY)
 
+    assert (bool(agreed.in_observation[0]), CLASS_LABELS[agreed.classification[0]]) == (
+        True,
+        LoanClass.SPECIAL_MENTION,
+    )
     assert (inside.dpd[0], CLASS_LABELS[inside.classification[0]]) == (
         0,
         LoanClass.SPECIAL_MENTION,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fieldvisit.apps.delinquency.selectors import delinquency_policy_for
 from fieldvisit.apps.loans.engine_io import counts_against_schedule, schedule_rows, to_engine_loan
 from fieldvisit.apps.loans.models import Installment, Loan, Payment
+from fieldvisit.apps.remedies.models import RemedyProposal
 from fieldvisit.engines import delinquency
 
 
@@ -32,23 +33,33 @@ class ScheduleLine:
 
 @dataclass(frozen=True)
 class LoanStatusView:
-    """``payments`` are all the loan's payments; ``superseded`` the ids of those
-    made before the restructuring, which do not count against the current schedule."""
+    """``payments`` are all the loan's payments; ``superseded`` the ids of those made before the
+    restructuring, which do not count against the current schedule; ``early`` the ids of those
+    made before the restructuring was applied but dated from the day it takes effect on, which
+    count against the new schedule (paid after the remedy was agreed, before it was in force)."""
 
     assessment: delinquency.Assessment | None
     error: str
     schedule: tuple[ScheduleLine, ...]
     payments: tuple[Payment, ...]
     superseded: frozenset[int] = frozenset()
+    early: frozenset[int] = frozenset()
 
 
 def loan_status(loan: Loan, as_of: dt.date) -> LoanStatusView:
     """Assess ``loan`` at the end of ``as_of`` under the policy in force that day, as the nightly
-    batch does (three queries: policy, schedule, payments)."""
+    batch does (three queries: policy, schedule, payments; a fourth for a restructured loan: the
+    day its restructuring was applied)."""
     rows = schedule_rows(loan)
     payments = tuple(Payment.objects.filter(loan=loan).order_by("paid_on", "id"))
     superseded = frozenset(
         p.pk for p in payments if not counts_against_schedule(p.paid_on, loan.restructured_on)
+    )
+    applied_on = restructuring_applied_on(loan)
+    early = frozenset(
+        p.pk
+        for p in payments
+        if applied_on is not None and p.pk not in superseded and p.paid_on < applied_on
     )
     try:
         assessment = delinquency.assess(
@@ -56,8 +67,23 @@ def loan_status(loan: Loan, as_of: dt.date) -> LoanStatusView:
         )
     except delinquency.InvalidField as exc:
         # Bad data from the core system must not take the case page down; it is shown instead.
-        return LoanStatusView(None, str(exc), _lines(rows, None, as_of), payments, superseded)
-    return LoanStatusView(assessment, "", _lines(rows, assessment, as_of), payments, superseded)
+        return LoanStatusView(
+            None, str(exc), _lines(rows, None, as_of), payments, superseded, early
+        )
+    return LoanStatusView(
+        assessment, "", _lines(rows, assessment, as_of), payments, superseded, early
+    )
+
+
+def restructuring_applied_on(loan: Loan) -> dt.date | None:
+    """The day the remedy that wrote the loan's current schedule was applied (None if none)."""
+    if loan.restructured_on is None:
+        return None
+    return (
+        RemedyProposal.objects.filter(loan=loan, new_version=loan.schedule_version)
+        .values_list("applied_on", flat=True)
+        .first()
+    )
 
 
 def _lines(

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from fieldvisit.apps.delinquency.selectors import delinquency_policy_for
 from fieldvisit.apps.loans import engine_io as loan_io
-from fieldvisit.apps.loans.engine_io import engine_loan
+from fieldvisit.apps.loans.engine_io import to_engine_loan
 from fieldvisit.apps.loans.models import Installment, Loan, Payment
 from fieldvisit.engines import delinquency
 from fieldvisit.engines.restructuring import (
@@ -50,17 +50,22 @@ def loan_payments(loan: Loan, as_of: dt.date | None = None) -> list[Payment]:
 
 @dataclass(frozen=True)
 class LoanPosition:
-    """A loan assessed at the end of ``as_of`` under the policy in force that day."""
+    """A loan assessed at the end of ``as_of`` under the policy in force that day;
+    ``payment_ids`` are the payments the assessment counted (read once, with it)."""
 
     loan: delinquency.Loan
     assessment: delinquency.Assessment
     policy: delinquency.DelinquencyPolicy
+    payment_ids: tuple[int, ...] = ()
 
 
 def loan_position(loan: Loan, as_of: dt.date) -> LoanPosition:
     policy = delinquency_policy_for(as_of)
-    engine = engine_loan(loan, as_of)
-    return LoanPosition(engine, delinquency.assess(engine, as_of, policy), policy)
+    payments = list(loan_io.counted_payments(loan, as_of))
+    engine = to_engine_loan(loan, loan_io.schedule_rows(loan), payments)
+    return LoanPosition(
+        engine, delinquency.assess(engine, as_of, policy), policy, tuple(p.pk for p in payments)
+    )
 
 
 def remedy_policy() -> RemedyPolicy:
@@ -147,12 +152,14 @@ def affordability_as_json(affordability: Affordability) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Computed:
-    """Everything a new proposal stores: the state, the recommendation, the inputs."""
+    """Everything a new proposal stores: the state, the recommendation, the inputs, and the
+    payments the claim counts."""
 
     state: LoanState
     recommendation: Recommendation
     policy: RemedyPolicy
     affordability: Affordability
+    payment_ids: tuple[int, ...] = ()
 
 
 def compute_options(loan: Loan, as_of: dt.date, affordability: Affordability) -> Computed:
@@ -161,7 +168,7 @@ def compute_options(loan: Loan, as_of: dt.date, affordability: Affordability) ->
     state = loan_state(position.loan, position.assessment, delinquency.Method(loan.method))
     policy = remedy_policy()
     options = evaluate_options(state, affordability, policy)
-    return Computed(state, recommend(options), policy, affordability)
+    return Computed(state, recommend(options), policy, affordability, position.payment_ids)
 
 
 def option_key(plan: Plan) -> str:

@@ -33,6 +33,7 @@ from fieldvisit.apps.cases.services import case_set_flags, case_transition
 from fieldvisit.apps.cases.transitions import is_allowed as case_may_move
 from fieldvisit.apps.common.clock import now
 from fieldvisit.apps.common.errors import ApplicationError
+from fieldvisit.apps.loans.engine_io import counted_payments
 from fieldvisit.apps.loans.models import Installment, Loan, Payment
 from fieldvisit.apps.remedies.engine_io import (
     affordability_as_json,
@@ -254,7 +255,9 @@ def remedy_proposal_create(
         as_of=as_of,
         base_version=loan.schedule_version,
         amount=computed.state.claim.total,
-        claim=claim_as_json(computed.state.claim),
+        # The payments the claim counts: one that arrives later, dated before the new schedule
+        # takes effect, is in no schedule's balance (remedy_apply refuses it as stale).
+        claim={**claim_as_json(computed.state.claim), "payment_ids": list(computed.payment_ids)},
         affordability=affordability_as_json(affordability),
         policy=policy_as_mapping(computed.policy),
         options=[verdict_as_json(v) for v in recommendation.verdicts],
@@ -280,17 +283,26 @@ def remedy_propose(
 ) -> RemedyProposal:
     """The maker chooses one option and asks for approval; the case moves to "remedy proposed".
 
-    Only an option the engine found affordable and within the cap may be proposed.
+    A recommended option needs no more. Any other option within the cost cap may be proposed
+    too, with a written justification in ``note`` (the maker knows what the engine does not:
+    family help on the way, a job starting); the checker reads it beside the options. An option
+    over the cap is never proposed: the all-in cost ceiling is the law's, not the engine's.
     """
     if user.pk != proposal.maker_id:
         raise ApplicationError(_("Only the maker proposes a draft."), code="not_maker")
     option = next((o for o in proposal.options if o["key"] == option_key), None)
     if option is None:
         raise ApplicationError(_("Choose one of the options."), code="unknown_option")
-    if not option["affordable"] or not option["within_cap"]:
+    if not option["within_cap"]:
         raise ApplicationError(
-            _("That option does not fit the borrower's means or the cost cap."),
-            code="not_eligible",
+            _("That option's all-in cost is above the cap: it cannot be offered."),
+            code="over_cap",
+        )
+    note = note.strip()
+    if option["rank"] is None and not note:
+        raise ApplicationError(
+            _("That option is not recommended: write why you propose it, for the checker to read."),
+            code="justification_required",
         )
     case = CollectionCase.objects.get(pk=proposal.case_id)
     _require_open(case)
@@ -447,8 +459,10 @@ def remedy_apply(
 
     Steps:
       1. lock the loan; its schedule must still be the version the options were computed on,
-         no payment may be dated after the proposal's ``as_of`` (the options would be stale),
-         and the new schedule's first due date must still be ahead;
+         every payment dated on or before the proposal's ``as_of`` must be in the claim the
+         options restructure (one that arrived later would be in neither schedule's balance),
+         and the new schedule's first due date must still be ahead; payments dated after
+         ``as_of`` are fine: they count against the new schedule;
       2. write the chosen schedule as the loan's next version (the old rows stay, visible);
       3. the loan is restructured from the day after ``as_of`` (payments from then on count
          against the new schedule; the observation period starts then: the delinquency engine
@@ -467,9 +481,16 @@ def remedy_apply(
         raise ApplicationError(
             _("The loan's schedule changed since the proposal; make a new one."), code="stale"
         )
-    if Payment.objects.filter(loan=loan, paid_on__gt=proposal.as_of).exists():
+    missed = _payments_not_in_claim(proposal, loan)
+    if missed:
         raise ApplicationError(
-            _("Payments arrived after the proposal's date; make a new proposal."), code="stale"
+            _t(
+                "The payment of %(amount)s on %(day)s arrived after the options were computed "
+                "and is in neither schedule's balance; make a new proposal, whose options will "
+                "count it."
+            )
+            % {"amount": f"{missed[0].amount:,.2f}", "day": missed[0].paid_on.isoformat()},
+            code="stale",
         )
     rows = schedule_rows(option)
     if rows[0].due_date <= on:
@@ -524,6 +545,17 @@ def remedy_apply(
     )
     _case_to_remedy_active(case, proposal, user, ip)
     return proposal
+
+
+def _payments_not_in_claim(proposal: RemedyProposal, loan: Loan) -> list[Payment]:
+    """Payments dated on or before the proposal's ``as_of`` that count against the schedule it
+    replaces but are not in the claim its options restructure (they arrived later).
+
+    Payments dated after ``as_of`` are not stale: the new schedule takes effect the day after
+    ``as_of``, so they count against it (paying its first instalments early).
+    """
+    counted = set(proposal.claim.get("payment_ids", ()))
+    return [p for p in counted_payments(loan, proposal.as_of) if p.pk not in counted]
 
 
 def _apply_referral(

@@ -334,11 +334,15 @@ def _in_observation(
       * E ≥ R + 1 year (same day next year, Feb 29 → Feb 28), and
       * the last two instalments due on or after R and on or before E both on time (principal and
         interest fully paid by the end of their due dates).
-    Once ended it stays ended. A loan never restructured, or restructured after ``as_of``, is not
-    in observation.
+    Once ended it stays ended. A loan never restructured is not in observation. A restructured
+    schedule assessed before R (on the day the remedy was agreed and applied, the day before its
+    schedule takes effect) is in observation already: it is the restructured loan being assessed,
+    and its class must not look better than the rule allows the moment the new schedule exists.
     """
-    if restructured_on is None or restructured_on > as_of:
+    if restructured_on is None:
         return False
+    if restructured_on > as_of:
+        return True
     one_year = add_months(restructured_on, 12)
     if one_year > as_of:
         return True

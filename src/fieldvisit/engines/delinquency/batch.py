@@ -357,16 +357,17 @@ def _in_observation(
 ) -> npt.NDArray[np.bool_]:
     """Whether each restructured loan is still in its observation period at ``as_of``.
 
-    Same rule as the one-loan engine: the period starts on ``restructured_on`` (R) and ends on the
-    first day E ≥ R + 12 months on which the last two instalments due in [R, E] were both paid on
-    time (principal and interest fully paid by the end of their due dates). Vectorised over the
+    Same rule as the one-loan engine: the period starts on ``restructured_on`` (R) (a restructured
+    schedule assessed before R is in observation already) and ends on the first day E ≥ R + 12
+    months on which the last two instalments due in [R, E] were both paid on time (principal and
+    interest fully paid by the end of their due dates). Vectorised over the
     instalment rows of the loans restructured at least a year before ``as_of``: a consecutive
     on-time pair (j − 1, j) due in [R, as_of] ends the period on E = max(due_j, R + 12 months)
     if E ≤ as_of and E falls before the next due date.
     """
     restructured = book.restructured_on
     known = ~np.isnat(restructured)
-    in_obs = known & (restructured <= as_of)
+    in_obs = known.copy()
     one_year = one_year_later(restructured)
     candidates = np.flatnonzero(in_obs & (one_year <= as_of))
     if candidates.size == 0:
